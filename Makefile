@@ -1,0 +1,52 @@
+# Bairn — the two commands: `make run` and `make test`. See README.md and DEVELOPERS.md.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/bairn
+PG_IDENTITY_URL ?= postgres://postgres@127.0.0.1:5432/bairn_identity
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export BAIRN_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test install lint typecheck test-sqlite test-postgres clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Bairn needs Python 3.11 (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## make run: the case-study demo on http://127.0.0.1:8000 (SQLite, in ./var)
+run: $(STAMP)
+	BAIRN_DEBUG=1 $(BIN)/bairn migrate --verbosity 0
+	BAIRN_DEBUG=1 $(BIN)/bairn demo --if-empty
+	BAIRN_DEBUG=1 $(BIN)/bairn serve --host $(HOST) --port $(PORT)
+
+## make test: lint, types, and the whole suite on SQLite and on PostgreSQL
+test: lint typecheck test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	BAIRN_DEBUG=1 $(BIN)/mypy
+
+test-sqlite: $(STAMP)
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL -u IDENTITY_DATABASE_URL $(BIN)/pytest -q
+
+test-postgres: $(STAMP)
+	@echo "== tests on PostgreSQL =="
+	scripts/ensure-postgres
+	DATABASE_URL=$(PG_URL) IDENTITY_DATABASE_URL=$(PG_IDENTITY_URL) $(BIN)/pytest -q --create-db
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

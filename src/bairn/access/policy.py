@@ -1,0 +1,355 @@
+"""THE access policy: may this person do this to this record, and why (DOMAIN §4).
+
+Deny by default. `decide()` answers without side effects; `authorize()` is what the
+services call: it audits every refusal (and every allowed read) and raises the refusal
+as *not found* or *forbidden*. Lists use the same filters (`visible_entries`), so a list
+and a detail page can never disagree.
+
+A child the caller is not involved with is always *not found*, never *forbidden*
+(DOMAIN §4.1): the answer must not hint that the child exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from bairn.agencies.models import Assignment, Involvement, Practitioner
+from bairn.audit import services as audit
+from bairn.reference import PRACTICE_ROLES, Role
+
+if TYPE_CHECKING:
+    from bairn.chronology.models import Concern
+
+
+class Action(StrEnum):
+    AGENCY_CREATE = "agency.create"
+    AGENCY_LIST = "agency.list"
+    PRACTITIONER_CREATE = "practitioner.create"
+    PRACTITIONER_LIST = "practitioner.list"
+    SELF = "self"
+    CHILD_CREATE = "child.create"
+    CHILD_LIST = "child.list"
+    CHILD_MATCH = "child.match"
+    CHILD_READ = "child.read"
+    PEOPLE_READ = "people.read"
+    PEOPLE_ADD = "people.add"
+    NAMED_PERSON_ASSIGN = "named_person.assign"
+    LEAD_PROFESSIONAL_ASSIGN = "lead_professional.assign"
+    BREAK_GLASS = "involvement.break_glass"
+    CONCERN_CREATE = "concern.create"
+    CONCERN_READ = "concern.read"
+    CONCERN_AMEND = "concern.amend"
+    CHRONOLOGY_READ = "chronology.read"
+    NOTIFICATIONS_READ = "notification.read"
+    AUDIT_READ = "audit.read"
+
+
+# Reads of a child's data are audited when allowed, not only when refused (DOMAIN §2).
+AUDITED_READS = frozenset(
+    {
+        Action.CHILD_READ,
+        Action.CHILD_LIST,
+        Action.PEOPLE_READ,
+        Action.CONCERN_READ,
+        Action.CHRONOLOGY_READ,
+        Action.AUDIT_READ,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reasons: tuple[str, ...]
+    # A refusal that must look like "not found" (the child is not visible to the caller).
+    hidden: bool = False
+    # Why the caller may see the child: the bases of their involvement.
+    basis: tuple[str, ...] = field(default=())
+    flagged: bool = False
+
+    @classmethod
+    def allow(cls, *reasons: str, basis: tuple[str, ...] = (), flagged: bool = False) -> Decision:
+        return cls(True, reasons, basis=basis, flagged=flagged)
+
+    @classmethod
+    def forbid(cls, *reasons: str) -> Decision:
+        return cls(False, reasons)
+
+    @classmethod
+    def hide(cls, *reasons: str) -> Decision:
+        return cls(False, reasons, hidden=True)
+
+
+class NotVisible(Exception):
+    """Not found, or not visible to the caller: the two are indistinguishable outside."""
+
+
+class Forbidden(Exception):
+    def __init__(self, decision: Decision) -> None:
+        super().__init__("; ".join(decision.reasons))
+        self.decision = decision
+
+
+# --- facts the rules consult ---------------------------------------------------------
+
+
+def works_with_children(actor: Practitioner) -> bool:
+    """A practitioner of an agency, in a role that works with children's records."""
+    return actor.is_active and actor.agency_id is not None and bool(actor.roles & PRACTICE_ROLES)
+
+
+def child_exists(child_id: uuid.UUID) -> bool:
+    from bairn.people.models import Child
+
+    return Child.objects.filter(pk=child_id).exists()
+
+
+def involvement_bases(actor: Practitioner, child_id: uuid.UUID) -> tuple[str, ...]:
+    """The current bases of the actor's involvement with a child (DOMAIN §4.1)."""
+    if not works_with_children(actor):
+        return ()
+    return tuple(
+        sorted(
+            set(
+                Involvement.objects.filter(
+                    child_ref=child_id, practitioner=actor, ended_at__isnull=True
+                ).values_list("basis", flat=True)
+            )
+        )
+    )
+
+
+def agency_knows_child(agency_id: uuid.UUID, child_id: uuid.UUID) -> bool:
+    """Someone in the agency is or was involved with the child, or it recorded about them."""
+    from bairn.chronology.models import Concern
+
+    return (
+        Involvement.objects.filter(child_ref=child_id, practitioner__agency_id=agency_id).exists()
+        or Concern.objects.filter(child_ref=child_id, agency_id=agency_id).exists()
+    )
+
+
+def current_assignee(child_id: uuid.UUID, kind: str) -> Practitioner | None:
+    assignment = (
+        Assignment.objects.filter(child_ref=child_id, kind=kind, ended_at__isnull=True)
+        .select_related("practitioner__agency")
+        .first()
+    )
+    return assignment.practitioner if assignment else None
+
+
+def visible_entries(actor: Practitioner) -> Q:
+    """Which chronology entries the actor may see, for a child they are involved with
+    (DOMAIN §4.3): their own agency's entries; restricted ones only for the recorder and
+    the agency's seniors. Callers must check involvement with the child first."""
+    if actor.agency_id is None:
+        return Q(pk__in=[])
+    own = Q(agency_id=actor.agency_id)
+    if not actor.has_role(Role.SENIOR):
+        own &= Q(restricted=False) | Q(recorded_by=actor)
+    return own
+
+
+def visible_because(actor: Practitioner, entry: Concern) -> str:
+    return "own_agency" if entry.agency_id == actor.agency_id else "not_visible"
+
+
+# --- the rules -------------------------------------------------------------------------
+
+
+NOT_INVOLVED = "not involved with this child (DOMAIN §4.1)"
+
+
+def _admin_only(actor: Practitioner, what: str) -> Decision:
+    if actor.is_active and actor.has_role(Role.ADMIN):
+        return Decision.allow(f"administrator may {what}")
+    return Decision.forbid(f"only an administrator may {what}")
+
+
+def _practitioner_only(actor: Practitioner, what: str) -> Decision:
+    if works_with_children(actor):
+        return Decision.allow(f"practitioner of an agency may {what}")
+    return Decision.forbid(
+        f"only a practitioner of an agency may {what}; the administrator role alone never "
+        "works with children's records (DOMAIN §1)"
+    )
+
+
+def _involved(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    if child_id is None or not works_with_children(actor):
+        return Decision.hide(NOT_INVOLVED)
+    bases = involvement_bases(actor, child_id)
+    if not bases:
+        return Decision.hide(NOT_INVOLVED)
+    return Decision.allow(f"involved with this child as {', '.join(bases)}", basis=bases)
+
+
+def _assign(actor: Practitioner, child_id: uuid.UUID | None, kind: str) -> Decision:
+    involved = _involved(actor, child_id)
+    if not involved.allowed or child_id is None:
+        return involved
+    label = Assignment.Kind(kind).label
+    current = current_assignee(child_id, kind)
+    if current is None:
+        return Decision.allow(
+            f"no {label} is assigned yet; an involved practitioner may assign one",
+            basis=involved.basis,
+        )
+    if current.pk == actor.pk:
+        return Decision.allow(f"the current {label} may hand over", basis=involved.basis)
+    if actor.has_role(Role.SENIOR):
+        return Decision.allow(f"a senior may change the {label}", basis=involved.basis)
+    if kind == Assignment.Kind.LEAD_PROFESSIONAL:
+        named = current_assignee(child_id, Assignment.Kind.NAMED_PERSON)
+        if named is not None and named.pk == actor.pk:
+            return Decision.allow(
+                "the Named Person may change the Lead Professional", basis=involved.basis
+            )
+    return Decision.forbid(f"only the current {label} or a senior may change the {label}")
+
+
+def _concern_create(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    if child_id is None or not works_with_children(actor):
+        return Decision.hide(NOT_INVOLVED)
+    bases = involvement_bases(actor, child_id)
+    if bases:
+        return Decision.allow(f"involved with this child as {', '.join(bases)}", basis=bases)
+    assert actor.agency_id is not None
+    if agency_knows_child(actor.agency_id, child_id):
+        return Decision.allow(
+            "the practitioner's agency already knows this child; recording makes them involved"
+        )
+    return Decision.hide(NOT_INVOLVED)
+
+
+def _entry(actor: Practitioner, record: Concern | None) -> Decision:
+    from bairn.chronology.models import Concern
+
+    if record is None:
+        return Decision.hide("no such entry")
+    involved = _involved(actor, record.child_ref)
+    if not involved.allowed:
+        return involved
+    if not Concern.objects.filter(pk=record.pk).filter(visible_entries(actor)).exists():
+        return Decision.hide("this entry is not visible to the practitioner's agency (§4.3)")
+    return Decision.allow("entry of the practitioner's own agency", basis=involved.basis)
+
+
+def _amend(actor: Practitioner, record: Concern | None) -> Decision:
+    seen = _entry(actor, record)
+    if not seen.allowed or record is None:
+        return seen
+    if record.agency_id != actor.agency_id:
+        return Decision.forbid("only the agency that recorded an entry may amend it")
+    return Decision.allow("the recording agency may amend its entry", basis=seen.basis)
+
+
+def decide(
+    actor: Practitioner,
+    action: Action,
+    *,
+    child_id: uuid.UUID | None = None,
+    record: Concern | None = None,
+) -> Decision:
+    """May `actor` do `action` (to the child or record)? With the reasons. No side effects."""
+    match action:
+        case Action.AGENCY_CREATE:
+            return _admin_only(actor, "create agencies")
+        case Action.PRACTITIONER_CREATE:
+            return _admin_only(actor, "create practitioners")
+        case Action.AGENCY_LIST | Action.PRACTITIONER_LIST | Action.SELF:
+            if actor.is_active:
+                return Decision.allow("any signed-in user may see the directory")
+            return Decision.forbid("account is not active")
+        case Action.NOTIFICATIONS_READ:
+            if actor.is_active:
+                return Decision.allow("a user may read their own notifications")
+            return Decision.forbid("account is not active")
+        case Action.CHILD_CREATE:
+            return _practitioner_only(actor, "create a child's record")
+        case Action.CHILD_LIST:
+            return _practitioner_only(actor, "list the children they are involved with")
+        case Action.CHILD_MATCH:
+            return _practitioner_only(actor, "ask whether a child is known (DOMAIN §4.2)")
+        case Action.CHILD_READ | Action.PEOPLE_READ | Action.PEOPLE_ADD:
+            return _involved(actor, child_id)
+        case Action.CHRONOLOGY_READ:
+            return _involved(actor, child_id)
+        case Action.NAMED_PERSON_ASSIGN:
+            return _assign(actor, child_id, Assignment.Kind.NAMED_PERSON)
+        case Action.LEAD_PROFESSIONAL_ASSIGN:
+            return _assign(actor, child_id, Assignment.Kind.LEAD_PROFESSIONAL)
+        case Action.BREAK_GLASS:
+            allowed = _practitioner_only(actor, "declare emergency involvement")
+            if not allowed.allowed:
+                return allowed
+            if child_id is None or not child_exists(child_id):
+                return Decision.hide("no such child")
+            return Decision.allow(
+                "emergency involvement declared with a reason; flagged for review (DOMAIN §4.9)",
+                flagged=True,
+            )
+        case Action.CONCERN_CREATE:
+            return _concern_create(actor, child_id)
+        case Action.CONCERN_READ:
+            return _entry(actor, record)
+        case Action.CONCERN_AMEND:
+            return _amend(actor, record)
+        case Action.AUDIT_READ:
+            if actor.is_active and actor.has_role(Role.INFORMATION_GOVERNANCE):
+                return Decision.allow("information governance may read the audit")
+            return Decision.forbid("only information governance may read the audit")
+    return Decision.forbid(f"no rule allows {action}")  # deny by default
+
+
+def authorize(
+    actor: Practitioner,
+    action: Action,
+    *,
+    child_id: uuid.UUID | None = None,
+    record: Concern | None = None,
+    object: str = "",
+    purpose: str = "",
+) -> Decision:
+    """Decide, audit, and raise on refusal. Call it before opening a write transaction,
+    so that the audit of a refusal is not rolled back with the refused request."""
+    decision = decide(actor, action, child_id=child_id, record=record)
+    if record is not None and child_id is None:
+        child_id = record.child_ref
+    if not object and record is not None:
+        object = f"concern:{record.pk}"
+    if not decision.allowed:
+        audit.record(
+            actor=actor,
+            action=action,
+            outcome=audit.REFUSED,
+            object=object,
+            child_id=child_id or "",
+            purpose=purpose,
+            reason="; ".join(decision.reasons),
+        )
+        if decision.hidden:
+            raise NotVisible(action)
+        raise Forbidden(decision)
+    if action in AUDITED_READS:
+        audit.record(
+            actor=actor,
+            action=action,
+            object=object,
+            child_id=child_id or "",
+            purpose=purpose,
+            reason="; ".join(decision.reasons),
+        )
+    return decision
+
+
+def involved_children(actor: Practitioner) -> QuerySet[Involvement]:
+    """The actor's current involvements: the children they may see at all."""
+    if not works_with_children(actor):
+        return Involvement.objects.none()
+    return Involvement.objects.filter(practitioner=actor, ended_at__isnull=True)

@@ -1,0 +1,319 @@
+"""Children and the people around them (API.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from pydantic import Field
+
+from bairn.access.declare import policy
+from bairn.access.policy import Action, authorize, current_assignee, involved_children
+from bairn.agencies import services as agency_services
+from bairn.agencies.models import Assignment, Practitioner
+from bairn.api.main import actor
+from bairn.api.schemas import ERRORS, Day, Input, Name, Postcode, Reason, ShortText, parse_id
+from bairn.people import services
+from bairn.people.models import Child, ChildRelationship
+from bairn.reference import Relationship, Sex
+
+router = Router()
+
+
+class ChildIn(Input):
+    given_name: Name
+    family_name: Name
+    date_of_birth: Day
+    chi_number: str | None = Field(default=None, max_length=12)
+    scottish_candidate_number: str = Field(default="", max_length=9)
+    sex: Sex | None = None
+    ethnicity: ShortText = ""
+    religion: ShortText = ""
+    languages: list[ShortText] = Field(default_factory=list, max_length=10)
+    address: str = Field(default="", max_length=500)
+    postcode: Postcode = ""
+
+
+class ContactOut(Input):
+    id: uuid.UUID
+    name: str
+    agency: str | None
+    email: str
+    phone: str
+
+
+class ChildOut(Input):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    chi_number: str | None
+    scottish_candidate_number: str
+    sex: str
+    ethnicity: str
+    religion: str
+    languages: list[str]
+    address: str
+    postcode: str
+    created_at: dt.datetime
+    named_person: ContactOut | None
+    lead_professional: ContactOut | None
+    your_involvement: list[str]
+
+
+class ChildSummaryOut(Input):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: Day
+    your_involvement: list[str]
+
+
+class MatchIn(Input):
+    given_name: Name
+    family_name: Name
+    date_of_birth: dt.date
+    postcode: Postcode | None = None
+    chi_number: str | None = Field(default=None, max_length=12)
+
+
+class NamedPersonContact(Input):
+    name: str
+    agency: str | None
+    email: str
+    phone: str
+
+
+class MatchOut(Input):
+    matched: bool
+    named_person: NamedPersonContact | None
+
+
+class PersonIn(Input):
+    given_name: Name | None = None
+    family_name: Name | None = None
+    date_of_birth: Day | None = None
+    person_id: uuid.UUID | None = None
+    relationship: Relationship
+    parental_responsibility: bool
+    lives_with: bool
+    stays_overnight: bool
+    caring_role: str = Field(default="", max_length=2000)
+
+
+class PersonOut(Input):
+    id: uuid.UUID
+    relationship_id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    relationship: str
+    parental_responsibility: bool
+    lives_with: bool
+    stays_overnight: bool
+    caring_role: str
+
+
+class PeopleOut(Input):
+    people: list[PersonOut]
+
+
+class AssignIn(Input):
+    practitioner_id: uuid.UUID
+
+
+class AssignmentOut(Input):
+    child_id: uuid.UUID
+    role: str
+    practitioner: ContactOut
+    started_at: dt.datetime
+
+
+class BreakGlassIn(Input):
+    reason: Reason
+
+
+class InvolvementOut(Input):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    basis: str
+    reason: str
+    flagged: bool
+    started_at: dt.datetime
+
+
+def contact(p: Practitioner | None) -> dict[str, object] | None:
+    if p is None:
+        return None
+    return {
+        "id": p.pk,
+        "name": p.display_name,
+        "agency": p.agency.name if p.agency else None,
+        "email": p.email,
+        "phone": p.phone,
+    }
+
+
+def child_out(child: Child, bases: list[str]) -> dict[str, object]:
+    return {
+        "id": child.pk,
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth,
+        "chi_number": child.chi_number,
+        "scottish_candidate_number": child.scottish_candidate_number,
+        "sex": child.sex,
+        "ethnicity": child.ethnicity,
+        "religion": child.religion,
+        "languages": child.languages,
+        "address": child.address,
+        "postcode": child.postcode,
+        "created_at": child.created_at,
+        "named_person": contact(current_assignee(child.pk, Assignment.Kind.NAMED_PERSON)),
+        "lead_professional": contact(current_assignee(child.pk, Assignment.Kind.LEAD_PROFESSIONAL)),
+        "your_involvement": bases,
+    }
+
+
+def person_out(rel: ChildRelationship) -> dict[str, object]:
+    return {
+        "id": rel.person.pk,
+        "relationship_id": rel.pk,
+        "given_name": rel.person.given_name,
+        "family_name": rel.person.family_name,
+        "date_of_birth": rel.person.date_of_birth,
+        "relationship": rel.relationship,
+        "parental_responsibility": rel.parental_responsibility,
+        "lives_with": rel.lives_with,
+        "stays_overnight": rel.stays_overnight,
+        "caring_role": rel.caring_role,
+    }
+
+
+@router.post("", response={201: ChildOut, **ERRORS})
+@policy(Action.CHILD_CREATE)
+def create_child(request: HttpRequest, payload: ChildIn) -> Status[dict[str, object]]:
+    """Record a child. The caller becomes involved with them."""
+    me = actor(request)
+    data = payload.model_dump()
+    data["sex"] = payload.sex.value if payload.sex else ""
+    child = services.create_child(me, **data)
+    return Status(201, child_out(child, ["created_record"]))
+
+
+@router.get("", response={200: list[ChildSummaryOut], **ERRORS})
+@policy(Action.CHILD_LIST)
+def list_children(request: HttpRequest) -> list[dict[str, object]]:
+    """The children the caller is involved with, and why."""
+    me = actor(request)
+    authorize(me, Action.CHILD_LIST, object="children")
+    bases: dict[uuid.UUID, set[str]] = {}
+    for ref, basis in involved_children(me).values_list("child_ref", "basis"):
+        bases.setdefault(ref, set()).add(basis)
+    children = Child.objects.filter(pk__in=list(bases))
+    return [
+        {
+            "id": c.pk,
+            "given_name": c.given_name,
+            "family_name": c.family_name,
+            "date_of_birth": c.date_of_birth,
+            "your_involvement": sorted(bases[c.pk]),
+        }
+        for c in children
+    ]
+
+
+@router.post("/match", response={200: MatchOut, **ERRORS})
+@policy(Action.CHILD_MATCH)
+def match(request: HttpRequest, payload: MatchIn) -> dict[str, object]:
+    """Is this child known, and who is their Named Person? Nothing else is revealed."""
+    result = services.match(actor(request), **payload.model_dump())
+    named = result.named_person
+    return {
+        "matched": result.matched,
+        "named_person": None
+        if named is None
+        else {
+            "name": named.display_name,
+            "agency": named.agency.name if named.agency else None,
+            "email": named.email,
+            "phone": named.phone,
+        },
+    }
+
+
+@router.get("/{child_id}", response={200: ChildOut, **ERRORS})
+@policy(Action.CHILD_READ)
+def get_child(request: HttpRequest, child_id: str) -> dict[str, object]:
+    me = actor(request)
+    child = services.get_child(me, parse_id(child_id))
+    from bairn.access.policy import involvement_bases
+
+    return child_out(child, list(involvement_bases(me, child.pk)))
+
+
+@router.post("/{child_id}/people", response={201: PersonOut, **ERRORS})
+@policy(Action.PEOPLE_ADD)
+def add_person(request: HttpRequest, child_id: str, payload: PersonIn) -> Status[dict[str, object]]:
+    data = payload.model_dump()
+    data["relationship"] = payload.relationship.value
+    rel = services.add_person(actor(request), parse_id(child_id), **data)
+    return Status(201, person_out(rel))
+
+
+@router.get("/{child_id}/people", response={200: PeopleOut, **ERRORS})
+@policy(Action.PEOPLE_READ)
+def list_people(request: HttpRequest, child_id: str) -> dict[str, object]:
+    rels = services.list_people(actor(request), parse_id(child_id))
+    return {"people": [person_out(r) for r in rels]}
+
+
+def _assign(request: HttpRequest, child_id: str, kind: str, payload: AssignIn) -> dict[str, object]:
+    assignment = agency_services.assign(
+        actor(request), parse_id(child_id), kind, payload.practitioner_id
+    )
+    return {
+        "child_id": assignment.child_ref,
+        "role": assignment.kind,
+        "practitioner": contact(assignment.practitioner),
+        "started_at": assignment.started_at,
+    }
+
+
+@router.put("/{child_id}/named-person", response={200: AssignmentOut, **ERRORS})
+@policy(Action.NAMED_PERSON_ASSIGN)
+def put_named_person(request: HttpRequest, child_id: str, payload: AssignIn) -> dict[str, object]:
+    """Assign the child's Named Person (who must hold that role)."""
+    return _assign(request, child_id, Assignment.Kind.NAMED_PERSON, payload)
+
+
+@router.put("/{child_id}/lead-professional", response={200: AssignmentOut, **ERRORS})
+@policy(Action.LEAD_PROFESSIONAL_ASSIGN)
+def put_lead_professional(
+    request: HttpRequest, child_id: str, payload: AssignIn
+) -> dict[str, object]:
+    """Assign the child's Lead Professional (who must hold that role)."""
+    return _assign(request, child_id, Assignment.Kind.LEAD_PROFESSIONAL, payload)
+
+
+@router.post("/{child_id}/involvement", response={201: InvolvementOut, **ERRORS})
+@policy(Action.BREAK_GLASS)
+def break_glass(
+    request: HttpRequest, child_id: str, payload: BreakGlassIn
+) -> Status[dict[str, object]]:
+    """Break glass: declare involvement in an emergency, with a reason. It works at once,
+    is flagged, and is reviewed by information governance."""
+    inv = agency_services.break_glass(actor(request), parse_id(child_id), payload.reason)
+    return Status(
+        201,
+        {
+            "id": inv.pk,
+            "child_id": inv.child_ref,
+            "basis": inv.basis,
+            "reason": inv.reason,
+            "flagged": inv.flagged,
+            "started_at": inv.started_at,
+        },
+    )

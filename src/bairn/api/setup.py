@@ -1,0 +1,129 @@
+"""Set-up: agencies and practitioners (API.md "Set-up")."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import Group
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from ninja import Router, Status
+from pydantic import EmailStr, Field
+
+from bairn.access.declare import policy
+from bairn.access.policy import Action, authorize
+from bairn.agencies import services
+from bairn.agencies.models import Agency, Practitioner
+from bairn.api.main import actor
+from bairn.api.schemas import ERRORS, Input, Name, ShortText
+from bairn.reference import AgencyKind, Role
+
+router = Router()
+
+
+class AgencyIn(Input):
+    name: ShortText = Field(min_length=1)
+    kind: AgencyKind
+
+
+class AgencyOut(Input):
+    id: uuid.UUID
+    name: str
+    kind: str
+
+
+class PractitionerIn(Input):
+    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    full_name: Name
+    agency_id: uuid.UUID
+    roles: list[Role] = Field(min_length=1)
+    email: EmailStr
+    password: str | None = Field(default=None, max_length=200)
+    job_title: ShortText = ""
+    phone: str = Field(default="", max_length=40)
+
+
+class PractitionerOut(Input):
+    id: uuid.UUID
+    username: str
+    full_name: str
+    agency_id: uuid.UUID | None
+    agency_name: str | None
+    roles: list[str]
+    email: str
+    job_title: str
+    phone: str
+
+
+def agency_out(agency: Agency) -> dict[str, object]:
+    return {"id": agency.pk, "name": agency.name, "kind": agency.kind}
+
+
+def practitioner_out(p: Practitioner) -> dict[str, object]:
+    return {
+        "id": p.pk,
+        "username": p.username,
+        "full_name": p.full_name,
+        "agency_id": p.agency_id,
+        "agency_name": p.agency.name if p.agency else None,
+        "roles": sorted(p.roles),
+        "email": p.email,
+        "job_title": p.job_title,
+        "phone": p.phone,
+    }
+
+
+@router.post("/agencies", response={201: AgencyOut, **ERRORS})
+@policy(Action.AGENCY_CREATE)
+def create_agency(request: HttpRequest, payload: AgencyIn) -> Status[dict[str, object]]:
+    agency = services.create_agency(actor(request), name=payload.name, kind=payload.kind)
+    return Status(201, agency_out(agency))
+
+
+@router.get("/agencies", response={200: list[AgencyOut], **ERRORS})
+@policy(Action.AGENCY_LIST)
+def list_agencies(request: HttpRequest) -> list[dict[str, object]]:
+    authorize(actor(request), Action.AGENCY_LIST)
+    return [agency_out(a) for a in Agency.objects.all()]
+
+
+@router.post("/practitioners", response={201: PractitionerOut, **ERRORS})
+@policy(Action.PRACTITIONER_CREATE)
+def create_practitioner(request: HttpRequest, payload: PractitionerIn) -> Status[dict[str, object]]:
+    user = services.create_practitioner(
+        actor(request),
+        username=payload.username,
+        full_name=payload.full_name,
+        agency_id=payload.agency_id,
+        roles=[r.value for r in payload.roles],
+        email=payload.email,
+        password=payload.password,
+        job_title=payload.job_title,
+        phone=payload.phone,
+    )
+    return Status(201, practitioner_out(user))
+
+
+@router.get("/practitioners", response={200: list[PractitionerOut], **ERRORS})
+@policy(Action.PRACTITIONER_LIST)
+def list_practitioners(
+    request: HttpRequest, agency_id: uuid.UUID | None = None, role: Role | None = None
+) -> list[dict[str, object]]:
+    """The directory of practitioners: who they are and how to reach them."""
+    authorize(actor(request), Action.PRACTITIONER_LIST)
+    qs = Practitioner.objects.filter(is_active=True).select_related("agency")
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    if role:
+        qs = qs.filter(groups__name=role.value)
+    people = list(qs.prefetch_related(Prefetch("groups", queryset=Group.objects.all())))
+    for p in people:
+        p.__dict__["roles"] = frozenset(g.name for g in p.groups.all())
+    return [practitioner_out(p) for p in people]
+
+
+@router.get("/me", response={200: PractitionerOut, **ERRORS})
+@policy(Action.SELF)
+def me(request: HttpRequest) -> dict[str, object]:
+    """Who the token belongs to."""
+    return practitioner_out(actor(request))

@@ -1,0 +1,200 @@
+"""Recording concerns and amending them (DOMAIN §2, §4.3, §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bairn.access.policy import Action, authorize
+from bairn.agencies.models import Involvement, Practitioner
+from bairn.agencies.services import involve
+from bairn.audit import services as audit
+from bairn.chronology import alerts
+from bairn.chronology.models import Concern, ConcernIndicator
+from bairn.errors import Conflict, Invalid
+from bairn.reference import SIGNIFICANCE_RANK, Indicator
+
+# A device clock a little ahead of ours is not a future event.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _validate(
+    *,
+    occurred_at: dt.datetime,
+    summary: str,
+    indicators: Sequence[str],
+    withheld_from_family: bool,
+    withheld_reason: str,
+) -> list[str]:
+    errors: dict[str, str] = {}
+    if timezone.is_naive(occurred_at):
+        errors["occurred_at"] = "Give the time with its offset, e.g. 2026-06-26T09:10:00+01:00."
+    elif occurred_at > timezone.now() + CLOCK_SKEW:
+        errors["occurred_at"] = "A concern cannot have happened in the future."
+    elif occurred_at.year < 1900:
+        errors["occurred_at"] = "This date is not possible."
+    if not summary.strip():
+        errors["summary"] = "Say what happened, in a sentence."
+    if not indicators:
+        errors["indicators"] = "Choose at least one wellbeing indicator."
+    ordered = [i.value for i in Indicator if i.value in set(indicators)]
+    if withheld_from_family and not withheld_reason.strip():
+        errors["withheld_reason"] = (
+            "Say why this entry must be withheld from the family (e.g. telling them "
+            "would put the child at risk)."
+        )
+    if errors:
+        raise Invalid(errors)
+    return ordered
+
+
+def record_concern(
+    actor: Practitioner,
+    child_id: uuid.UUID,
+    *,
+    occurred_at: dt.datetime,
+    summary: str,
+    source: str,
+    indicators: Sequence[str],
+    impact: str,
+    significance: str,
+    detail: str = "",
+    action_taken: str = "",
+    restricted: bool = False,
+    withheld_from_family: bool = False,
+    withheld_reason: str = "",
+    recorded_at: dt.datetime | None = None,
+) -> Concern:
+    """Record a wellbeing concern (DOMAIN §2). The recorder becomes involved (§4.1); the
+    Named Person, Lead Professional and, for child protection, the agency's seniors are
+    told (§5); the pattern is checked (§5). `recorded_at` is for imports only."""
+    authorize(actor, Action.CONCERN_CREATE, child_id=child_id, object=f"child:{child_id}")
+    ordered = _validate(
+        occurred_at=occurred_at,
+        summary=summary,
+        indicators=indicators,
+        withheld_from_family=withheld_from_family,
+        withheld_reason=withheld_reason,
+    )
+    with transaction.atomic():
+        entry = _create(
+            actor,
+            child_id,
+            amends=None,
+            amendment_reason="",
+            agency_id=actor.agency_id,
+            occurred_at=occurred_at,
+            recorded_at=recorded_at or timezone.now(),
+            summary=summary.strip(),
+            detail=detail,
+            source=source,
+            impact=impact,
+            significance=significance,
+            action_taken=action_taken,
+            restricted=restricted,
+            withheld_from_family=withheld_from_family,
+            withheld_reason=withheld_reason if withheld_from_family else "",
+            indicators=ordered,
+        )
+        involve(actor, child_id, Involvement.Basis.RECORDED_CONCERN)
+        audit.record(
+            actor=actor,
+            action=Action.CONCERN_CREATE,
+            object=f"concern:{entry.pk}",
+            child_id=child_id,
+            reason=f"significance {significance}",
+        )
+        alerts.announce(entry)
+        alerts.check_pattern(child_id)
+    return entry
+
+
+def _create(
+    actor: Practitioner, child_id: uuid.UUID, *, indicators: list[str], **fields: Any
+) -> Concern:
+    entry = Concern.objects.create(child_ref=child_id, recorded_by=actor, **fields)
+    ConcernIndicator.objects.bulk_create(
+        [ConcernIndicator(concern=entry, indicator=code) for code in indicators]
+    )
+    return Concern.objects.select_related("agency", "recorded_by").get(pk=entry.pk)
+
+
+AMENDABLE = (
+    "occurred_at",
+    "summary",
+    "detail",
+    "source",
+    "indicators",
+    "impact",
+    "significance",
+    "action_taken",
+    "restricted",
+    "withheld_from_family",
+    "withheld_reason",
+)
+
+
+def amend_concern(
+    actor: Practitioner, concern_id: uuid.UUID, *, reason: str, **changes: Any
+) -> Concern:
+    """Correct an entry by a new one that supersedes it; the old stays in the history
+    (DOMAIN §2). Only the recording agency amends, and only the latest version."""
+    old = Concern.objects.select_related("agency").filter(pk=concern_id).first()
+    authorize(actor, Action.CONCERN_AMEND, record=old, object=f"concern:{concern_id}")
+    assert old is not None
+    if Concern.objects.filter(amends=old).exists():
+        latest = Concern.objects.get(amends=old)
+        raise Conflict(
+            "This entry has already been amended; amend the latest version.",
+            field="id",
+            current_id=str(latest.pk),
+        )
+    if not reason.strip():
+        raise Invalid({"reason": "Say why the entry is being corrected."})
+    unknown = set(changes) - set(AMENDABLE)
+    if unknown:
+        raise Invalid(dict.fromkeys(sorted(unknown), "This field cannot be amended."))
+    values: dict[str, Any] = {
+        name: getattr(old, name) for name in AMENDABLE if name != "indicators"
+    }
+    values["indicators"] = old.indicator_codes
+    values.update({k: v for k, v in changes.items() if v is not None})
+    if not values["withheld_from_family"]:
+        values["withheld_reason"] = ""
+    ordered = _validate(
+        occurred_at=values["occurred_at"],
+        summary=values["summary"],
+        indicators=values["indicators"],
+        withheld_from_family=values["withheld_from_family"],
+        withheld_reason=values["withheld_reason"],
+    )
+    values["indicators"] = ordered
+    escalated = SIGNIFICANCE_RANK[values["significance"]] > SIGNIFICANCE_RANK[old.significance]
+    try:
+        with transaction.atomic():
+            entry = _create(
+                actor,
+                old.child_ref,
+                amends=old,
+                amendment_reason=reason.strip(),
+                agency_id=old.agency_id,
+                recorded_at=timezone.now(),
+                **values,
+            )
+            audit.record(
+                actor=actor,
+                action=Action.CONCERN_AMEND,
+                object=f"concern:{entry.pk}",
+                child_id=old.child_ref,
+                reason=f"amends concern:{old.pk}: {reason.strip()}",
+            )
+            alerts.announce(entry, amended=True, escalated=escalated)
+            alerts.check_pattern(old.child_ref)
+    except IntegrityError as exc:  # two amendments of one entry at once
+        raise Conflict("This entry has just been amended by someone else.", field="id") from exc
+    return entry

@@ -1,0 +1,168 @@
+"""`bairn demo`: load the case study (DOMAIN §7) into an empty database, and print the
+demo logins. Demo data only: everyone in it is fictional."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from rich import box
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from bairn.demo import casestudy
+
+WARNING = (
+    "DEMO DATA ONLY. Everyone in it is fictional: the case study of the Scottish "
+    "Government's GIRFEC information-sharing workshop, set in the made-up council area of "
+    f"{casestudy.AREA}. Never record real children or families in a demo instance, and "
+    "never use these logins anywhere else."
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the case-study demo into an empty database and print the demo logins "
+        "(demo data only)."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="when the database already holds data, say so (with the logins) and exit 0",
+        )
+        parser.add_argument(
+            "--logins", action="store_true", help="only print the demo logins; load nothing"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["logins"]:
+            if not casestudy.is_loaded():
+                self.stdout.write("The demo is not loaded in this database (`bairn demo`).")
+            self._print_logins()
+            return
+        existing = casestudy.existing_data()
+        if any(existing.values()):
+            held = ", ".join(f"{n} {what}" for what, n in existing.items() if n)
+            if options["if_empty"]:
+                if casestudy.is_loaded():
+                    self.stdout.write("The demo is already loaded.")
+                    self._print_logins()
+                else:
+                    self.stdout.write(
+                        f"The database already holds data ({held}) that is not the demo: "
+                        "the demo was not loaded."
+                    )
+                return
+            raise CommandError(
+                f"The database is not empty ({held}): the demo loads only into an empty "
+                "database. Use `bairn demo --if-empty` to leave it as it is, or point "
+                "BAIRN_DATA_DIR (or DATABASE_URL and IDENTITY_DATABASE_URL) at a new one."
+            )
+        result = self._load()
+        c = result.counts
+        friday = f"{result.friday:%A %d %B %Y}"
+        children = ", ".join(f"{k.given_name} ({k.years})" for k in casestudy.CHILDREN)
+        self._render(Text(WARNING, style="bold yellow"))
+        self._render(
+            Text(
+                f"\nLoaded {c['agencies']} agencies and {c['logins']} logins; {children} and "
+                f"the {c['people']} adults around them; {c['entries']} chronology entries "
+                f"({c['restricted entries']} restricted) from {c['recording agencies']} "
+                f"agencies in the five months before {friday}; {c['notifications']} "
+                f"notifications, {c['pattern alerts']} of them pattern alerts; "
+                f"{c['audit events']} audit events.\n\n"
+                f"That Friday, the last day of term, is {friday}. What happened on it is not "
+                "in the demo: record it as the school would have (sign in as classteacher, "
+                "assistant or headteacher).\n"
+            )
+        )
+        self._print_logins()
+
+    def _load(self) -> casestudy.DemoResult:
+        self.stdout.write("Loading the case-study demo (demo data only)…")
+        show = sys.stderr.isatty()
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=not show,
+        ) as bar:
+            task = bar.add_task("Loading the demo", total=casestudy.step_count())
+
+            def say(message: str) -> None:
+                if show:
+                    bar.update(task, description=message)
+                    bar.console.print(f"  {message}", highlight=False)
+                else:
+                    self.stdout.write(f"  {message}")
+
+            return casestudy.load(say, tick=lambda: bar.advance(task))
+
+    def _print_logins(self) -> None:
+        table = Table(
+            title=f"Demo logins — every one has the password {casestudy.PASSWORD}",
+            caption=(
+                "Demo data only. Sign in with POST /api/v1/auth/token, or "
+                "`bairn token USERNAME`; the API is described at /api/v1/docs."
+            ),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            caption_justify="left",
+        )
+        table.add_column("Username", style="bold", no_wrap=True)
+        table.add_column("Password", no_wrap=True)
+        table.add_column("Name")
+        table.add_column("Agency")
+        table.add_column("Roles", min_width=22)
+        notes = self._width() >= 120  # the column that can go on a narrow terminal
+        if notes:
+            table.add_column("In the case study")
+        rows = casestudy.logins()
+        for before, login, after in zip([None, *rows[:-1]], rows, [*rows[1:], None], strict=True):
+            first = before is None or before.agency != login.agency
+            cells = [
+                login.username,
+                login.password,
+                login.name,
+                (login.agency or "—") if first else "",
+                ", ".join(login.roles),
+            ]
+            table.add_row(
+                *cells,
+                *([login.note] if notes else []),
+                end_section=after is None or after.agency != login.agency,
+            )
+        self._render(table)
+
+    def _width(self) -> int:
+        return shutil.get_terminal_size((140, 24)).columns if self.stdout.isatty() else 140
+
+    def _render(self, renderable: RenderableType) -> None:
+        """Through self.stdout, so that call_command(stdout=…) captures it."""
+        buffer = io.StringIO()
+        tty = self.stdout.isatty()
+        console = Console(file=buffer, force_terminal=tty, width=self._width(), highlight=False)
+        console.print(renderable)
+        # Rich pads every line to the width; the padding is noise in a log.
+        lines = buffer.getvalue().splitlines()
+        self.stdout.write("".join(line.rstrip() + "\n" for line in lines), ending="")

@@ -1,0 +1,39 @@
+"""Messages to practitioners (DOMAIN §2, §5). A notification never carries content its
+recipient may not see: see bairn.chronology.alerts for how texts are made."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from bairn.agencies.models import Practitioner
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        CONCERN_RECORDED = "concern_recorded", "Concern recorded"
+        CONCERN_AMENDED = "concern_amended", "Concern amended"
+        CHILD_PROTECTION_CONCERN = "child_protection_concern", "Child protection concern"
+        PATTERN_ALERT = "pattern_alert", "Pattern of concerns"
+        SHARE_REQUEST = "share_request", "Share request"
+        ASSIGNED = "assigned", "Assigned to a child"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    child_ref = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"

@@ -1,0 +1,230 @@
+"""Bairn settings, read from the environment.
+
+BAIRN_DATA_DIR            folder of the embedded SQLite files (default ./var)
+DATABASE_URL              PostgreSQL for the transactional store (default: SQLite)
+IDENTITY_DATABASE_URL     PostgreSQL for the identity store (default: SQLite)
+BAIRN_SECRET_KEY          required unless BAIRN_DEBUG is on (or BAIRN_SECRET_KEY_FILE)
+BAIRN_DEBUG               1/true/yes for development
+BAIRN_ALLOWED_HOSTS       comma-separated host names (default: localhost names)
+BAIRN_HTTPS               1 when served behind HTTPS: secure cookies and HSTS
+BAIRN_PATTERN_WINDOW_DAYS rolling window of the pattern alerts (default 90)
+BAIRN_EMAIL_BACKEND       Django e-mail backend (default: console)
+BAIRN_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS, BAIRN_EMAIL_FROM
+BAIRN_BASE_URL            how people reach this Bairn, used in e-mails
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """A setting from the environment, or from the file named by NAME_FILE (secrets)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env("BAIRN_DATA_DIR") or "./var").resolve()
+DEBUG = env_bool("BAIRN_DEBUG")
+
+_secret = env("BAIRN_SECRET_KEY")
+if not _secret:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "BAIRN_SECRET_KEY (or BAIRN_SECRET_KEY_FILE) must be set when BAIRN_DEBUG is off."
+        )
+    _secret = "insecure-development-key-do-not-use-in-production"
+SECRET_KEY = _secret
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in (env("BAIRN_ALLOWED_HOSTS") or "localhost,127.0.0.1,[::1],testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "ninja",
+    "bairn.agencies",
+    "bairn.people",
+    "bairn.chronology",
+    "bairn.notify",
+    "bairn.audit",
+    "bairn.access",
+    "bairn.api",
+    "bairn.web",
+    "bairn.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "bairn.urls"
+WSGI_APPLICATION = "bairn.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _sqlite(name: str) -> dict[str, object]:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / name),
+        "OPTIONS": {
+            # IMMEDIATE: every transaction takes the write lock when it starts, so two
+            # writers never both read the audit chain's head and fork it.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+def _database(url_var: str, sqlite_name: str) -> dict[str, object]:
+    url = env(url_var)
+    if url:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config.setdefault("OPTIONS", {})
+        return config
+    return _sqlite(sqlite_name)
+
+
+# Two stores (DOMAIN §6): "default" holds what was recorded and shared; "identity" holds
+# who the people are. No foreign key crosses them; see bairn.people.router.
+DATABASES = {
+    "default": _database("DATABASE_URL", "bairn.sqlite3"),
+    "identity": _database("IDENTITY_DATABASE_URL", "identity.sqlite3"),
+}
+DATABASE_ROUTERS = ["bairn.people.router.IdentityRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "agencies.Practitioner"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes: lock a username at one address after repeated failures.
+AXES_FAILURE_LIMIT = env_int("BAIRN_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("BAIRN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "bairn.agencies.lockout.lockout_response"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+HTTPS = env_bool("BAIRN_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# A request body larger than this is refused with 400 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+EMAIL_BACKEND = env("BAIRN_EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = env("BAIRN_EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("BAIRN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("BAIRN_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = env("BAIRN_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("BAIRN_EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("BAIRN_EMAIL_FROM") or "Bairn <no-reply@bairn.invalid>"
+
+BAIRN_BASE_URL = (env("BAIRN_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+BAIRN_PATTERN_WINDOW_DAYS = env_int("BAIRN_PATTERN_WINDOW_DAYS", 90)
+BAIRN_API_TOKEN_HOURS = env_int("BAIRN_API_TOKEN_HOURS", 12)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"axes": {"level": "ERROR"}},
+}

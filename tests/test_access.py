@@ -1,0 +1,298 @@
+"""Who may and who may not: roles × involvement × endpoints (DOMAIN §1, §4.1, §4.9).
+
+Leeann's Named Person is the head teacher (a senior), who created her record; the class
+teacher is involved through a concern she recorded. Everyone else is not involved:
+a nursery teacher of the same school, Trent's health visitor, a police sergeant, the
+school's information governance lead, the administrator and Charlie, the outsider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bairn.agencies.models import Involvement
+from bairn.audit.models import AuditEvent
+from tests.factories import Cast, concern
+
+CALLERS = [
+    "head_teacher",
+    "class_teacher",
+    "nursery_teacher",
+    "health_visitor",
+    "police_sergeant",
+    "ig_school",
+    "admin",
+    "charlie",
+]
+
+CONCERN = {
+    "occurred_at": "2026-06-12T10:00:00+01:00",
+    "summary": "Leeann said she had no breakfast",
+    "source": "child_disclosure",
+    "indicators": ["nurtured"],
+    "impact": "negative",
+    "significance": "low",
+}
+
+
+def _setup(cast: Cast) -> dict[str, Any]:
+    entry = concern(cast.head_teacher, cast.leeann, "Leeann upset at drop-off")
+    concern(cast.class_teacher, cast.leeann, "Leeann pushed another child", significance="medium")
+    return {"leeann": cast.leeann.pk, "entry": entry.pk}
+
+
+Call = Callable[[Cast, dict[str, Any], str], Any]
+
+ENDPOINTS: dict[str, Call] = {
+    "GET child": lambda c, d, w: c.api(w).get(f"/children/{d['leeann']}"),
+    "GET people": lambda c, d, w: c.api(w).get(f"/children/{d['leeann']}/people"),
+    "POST people": lambda c, d, w: c.api(w).post(
+        f"/children/{d['leeann']}/people",
+        {
+            "given_name": "Corinne",
+            "family_name": "Cairns",
+            "relationship": "mother",
+            "parental_responsibility": True,
+            "lives_with": True,
+            "stays_overnight": False,
+        },
+    ),
+    "GET chronology": lambda c, d, w: c.api(w).get(f"/children/{d['leeann']}/chronology"),
+    "POST concern": lambda c, d, w: c.api(w).post(f"/children/{d['leeann']}/concerns", CONCERN),
+    "GET concern": lambda c, d, w: c.api(w).get(f"/concerns/{d['entry']}"),
+    "POST amendment": lambda c, d, w: c.api(w).post(
+        f"/concerns/{d['entry']}/amendments", {"reason": "Wrong day", "summary": "Corrected"}
+    ),
+    "PUT named-person": lambda c, d, w: c.api(w).put(
+        f"/children/{d['leeann']}/named-person", {"practitioner_id": str(c.head_teacher.pk)}
+    ),
+    "PUT lead-professional": lambda c, d, w: c.api(w).put(
+        f"/children/{d['leeann']}/lead-professional",
+        {"practitioner_id": str(c.social_worker.pk)},
+    ),
+    "POST break glass": lambda c, d, w: c.api(w).post(
+        f"/children/{d['leeann']}/involvement",
+        {"reason": "Police report of a child at risk at the address tonight"},
+    ),
+    "GET audit": lambda c, d, w: c.api(w).get("/audit"),
+    "POST agency": lambda c, d, w: c.api(w).post(
+        "/agencies", {"name": f"New agency {w}", "kind": "other"}
+    ),
+    "POST practitioner": lambda c, d, w: c.api(w).post(
+        "/practitioners",
+        {
+            "username": f"new_{w}",
+            "full_name": "New Person",
+            "agency_id": str(c.school.pk),
+            "roles": ["practitioner"],
+            "email": "new@example.org",
+        },
+    ),
+    "POST child": lambda c, d, w: c.api(w).post(
+        "/children", {"given_name": "Ava", "family_name": "Stone", "date_of_birth": "2019-01-05"}
+    ),
+    "POST match": lambda c, d, w: c.api(w).post(
+        "/children/match",
+        {
+            "given_name": "Leeann",
+            "family_name": "Cairns",
+            "date_of_birth": "2017-03-14",
+            "postcode": "KY1 2AB",
+        },
+    ),
+    "GET notifications": lambda c, d, w: c.api(w).get("/notifications"),
+    "GET me": lambda c, d, w: c.api(w).get("/me"),
+}
+
+# Expected status per caller, in the order of CALLERS:
+#   head  class  nursery  hv  sergeant  ig  admin  charlie
+TABLE: dict[str, tuple[int, ...]] = {
+    "GET child": (200, 200, 404, 404, 404, 404, 404, 404),
+    "GET people": (200, 200, 404, 404, 404, 404, 404, 404),
+    "POST people": (201, 201, 404, 404, 404, 404, 404, 404),
+    "GET chronology": (200, 200, 404, 404, 404, 404, 404, 404),
+    # The school already knows Leeann, so its people may record about her (and become
+    # involved); other agencies must declare involvement first.
+    "POST concern": (201, 201, 201, 404, 404, 201, 404, 404),
+    "GET concern": (200, 200, 404, 404, 404, 404, 404, 404),
+    "POST amendment": (201, 201, 404, 404, 404, 404, 404, 404),
+    # A Named Person is assigned: only they or a senior may change it.
+    "PUT named-person": (200, 403, 404, 404, 404, 404, 404, 404),
+    # No Lead Professional yet: any involved practitioner may assign one.
+    "PUT lead-professional": (200, 200, 404, 404, 404, 404, 404, 404),
+    "POST break glass": (201, 201, 201, 201, 201, 201, 403, 201),
+    "GET audit": (403, 403, 403, 403, 403, 200, 403, 403),
+    "POST agency": (403, 403, 403, 403, 403, 403, 201, 403),
+    "POST practitioner": (403, 403, 403, 403, 403, 403, 201, 403),
+    "POST child": (201, 201, 201, 201, 201, 201, 403, 201),
+    "POST match": (200, 200, 200, 200, 200, 200, 403, 200),
+    "GET notifications": (200,) * 8,
+    "GET me": (200,) * 8,
+}
+
+CASES = [
+    pytest.param(endpoint, who, TABLE[endpoint][i], id=f"{endpoint}-{who}")
+    for endpoint in TABLE
+    for i, who in enumerate(CALLERS)
+]
+
+
+def test_table_covers_every_endpoint() -> None:
+    assert set(TABLE) == set(ENDPOINTS)
+    assert all(len(row) == len(CALLERS) for row in TABLE.values())
+
+
+@pytest.mark.parametrize(("endpoint", "who", "expected"), CASES)
+def test_who_may_and_who_may_not(cast: Cast, endpoint: str, who: str, expected: int) -> None:
+    data = _setup(cast)
+    before = AuditEvent.objects.filter(outcome="refused").count()
+    response = ENDPOINTS[endpoint](cast, data, who)
+    assert response.status_code == expected, response.content
+    body = response.json()
+    if expected == 403:
+        # The refusal explains itself.
+        assert body["reasons"], body
+        assert body["detail"]
+    if expected == 404:
+        # Not found says nothing about the child.
+        assert body == {"detail": "Not found."}
+    if expected in (403, 404):
+        assert AuditEvent.objects.filter(outcome="refused").count() == before + 1
+
+
+def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> None:
+    """Walks the OpenAPI document: any route about a child, including ones added later,
+    answers the outsider with 404, exactly as for a child that does not exist."""
+    spec = client.get("/api/v1/openapi.json").json()
+    child_routes = [
+        (method, path)
+        for path, ops in spec["paths"].items()
+        if "{child_id}" in path
+        for method in ops
+        if not path.endswith("/involvement")  # break glass: the way in, tested below
+    ]
+    assert len(child_routes) >= 6
+    bodies = {
+        "post /api/v1/children/{child_id}/concerns": CONCERN,
+        "post /api/v1/children/{child_id}/people": {
+            "given_name": "A",
+            "family_name": "B",
+            "relationship": "other",
+            "parental_responsibility": False,
+            "lives_with": False,
+            "stays_overnight": False,
+        },
+        "put /api/v1/children/{child_id}/named-person": {
+            "practitioner_id": str(cast.health_visitor.pk)
+        },
+        "put /api/v1/children/{child_id}/lead-professional": {
+            "practitioner_id": str(cast.social_worker.pk)
+        },
+    }
+    charlie = cast.api("charlie")
+    for method, path in child_routes:
+        key = f"{method} {path}"
+        real = path.replace("{child_id}", str(cast.leeann.pk)).removeprefix("/api/v1")
+        missing = path.replace("{child_id}", "0" * 8 + "-0000-4000-8000-" + "0" * 12)
+        missing = missing.removeprefix("/api/v1")
+        for target in (real, missing):
+            if method == "get":
+                response = charlie.get(target)
+            else:
+                assert key in bodies, f"add a valid body for {key} to this test"
+                response = getattr(charlie, method)(target, bodies[key])
+            assert response.status_code == 404, (key, target, response.content)
+            assert response.json() == {"detail": "Not found."}
+
+
+def test_break_glass_lets_in_at_once_flagged_and_audited(cast: Cast) -> None:
+    charlie = cast.api("charlie")
+    assert charlie.get(f"/children/{cast.leeann.pk}").status_code == 404
+    reason = "Called to the address by police out of hours; need the Named Person now"
+    response = charlie.post(f"/children/{cast.leeann.pk}/involvement", {"reason": reason})
+    assert response.status_code == 201
+    assert response.json()["flagged"] is True
+    assert charlie.get(f"/children/{cast.leeann.pk}").status_code == 200
+    involvement = Involvement.objects.get(practitioner=cast.charlie, child_ref=cast.leeann.pk)
+    assert involvement.basis == "break_glass"
+    assert involvement.flagged
+    event = AuditEvent.objects.get(action="involvement.break_glass", outcome="allowed")
+    assert event.flagged
+    assert reason in event.reason
+    assert event.child_id == str(cast.leeann.pk)
+    # Information governance sees it in the audit.
+    events = cast.api("ig_school").get("/audit", {"child_id": str(cast.leeann.pk)}).json()
+    assert any(
+        e["action"] == "involvement.break_glass" and e["actor"] == "charlie"
+        for e in events["events"]
+    )
+
+
+def test_break_glass_into_a_child_that_does_not_exist_is_404(cast: Cast) -> None:
+    response = cast.api("charlie").post(
+        "/children/00000000-0000-4000-8000-000000000000/involvement",
+        {"reason": "Emergency: police at the address right now"},
+    )
+    assert response.status_code == 404
+
+
+def test_match_tells_only_the_named_person_and_adds_no_involvement(cast: Cast) -> None:
+    charlie = cast.api("charlie")
+    response = charlie.post(
+        "/children/match",
+        {
+            "given_name": "LEEANN",
+            "family_name": "cairns",
+            "date_of_birth": "2017-03-14",
+            "postcode": "ky12ab",
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["matched"] is True
+    assert body["named_person"]["name"] == "Elaine Ross"
+    assert body["named_person"]["agency"] == cast.school.name
+    assert body["named_person"]["email"] == cast.head_teacher.email
+    assert set(body) == {"matched", "named_person"}
+    assert str(cast.leeann.pk) not in response.content.decode()
+    assert charlie.get(f"/children/{cast.leeann.pk}").status_code == 404
+    assert not Involvement.objects.filter(practitioner=cast.charlie).exists()
+    # The search itself is on the record, against the child.
+    assert AuditEvent.objects.filter(
+        action="child.match", actor="charlie", child_id=str(cast.leeann.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"date_of_birth": "2017-03-15"},
+        {"postcode": "KY1 9ZZ"},
+        {"given_name": "Lee"},
+    ],
+    ids=["other birthday", "other postcode", "other name"],
+)
+def test_match_needs_every_identifier_to_agree(cast: Cast, changes: dict[str, str]) -> None:
+    body = {
+        "given_name": "Leeann",
+        "family_name": "Cairns",
+        "date_of_birth": "2017-03-14",
+        "postcode": "KY1 2AB",
+        **changes,
+    }
+    response = cast.api("charlie").post("/children/match", body)
+    assert response.json() == {"matched": False, "named_person": None}
+
+
+def test_match_by_chi_number(cast: Cast) -> None:
+    body = {
+        "given_name": "Trent",
+        "family_name": "Cairns",
+        "date_of_birth": "2023-05-02",
+        "chi_number": cast.trent.chi_number,
+    }
+    response = cast.api("police_sergeant").post("/children/match", body)
+    assert response.json()["named_person"]["name"] == "Fiona McLeod"

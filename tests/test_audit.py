@@ -1,0 +1,489 @@
+"""The audit log (DOMAIN §4.7; API.md "Transparency and audit"): every read and write of
+a child's data is an event, information governance may read them, and `bairn audit
+verify` detects any change, removal or insertion. (The command's exit status, in a
+process of its own, is tested in tests/test_commands.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from bairn.audit.models import AuditEvent
+from tests.factories import Cast, concern
+
+EVENT_FIELDS = {
+    "id",
+    "at",
+    "actor",
+    "agency_id",
+    "action",
+    "object",
+    "child_id",
+    "purpose",
+    "outcome",
+    "reason",
+}
+
+
+def audit(cast: Cast, **params: object) -> list[dict[str, object]]:
+    """The audit as the school's information governance lead reads it."""
+    response = cast.api("ig_school").get("/audit", params)
+    assert response.status_code == 200, response.content
+    return response.json()["events"]
+
+
+# --- events are recorded ----------------------------------------------------------------
+
+
+def test_an_allowed_read_of_a_child_is_an_event(cast: Cast) -> None:
+    child = str(cast.leeann.pk)
+    before = audit(cast, child_id=child, actor="ross", action="child.read")
+
+    response = cast.api("head_teacher").get(f"/children/{child}")
+
+    assert response.status_code == 200
+    after = audit(cast, child_id=child, actor="ross", action="child.read")
+    new = [e for e in after if e["id"] not in {b["id"] for b in before}]
+    assert len(new) == 1
+    event = new[0]
+    assert event["outcome"] == "allowed"
+    assert event["actor"] == "ross"
+    assert event["agency_id"] == str(cast.school.pk)
+    assert event["child_id"] == child
+    assert child in event["object"]
+    assert "named_person" in event["reason"]
+
+
+def test_a_refused_read_is_an_event_with_its_reason(cast: Cast) -> None:
+    child = str(cast.leeann.pk)
+
+    response = cast.api("charlie").get(f"/children/{child}")
+
+    assert response.status_code == 404
+    events = audit(cast, actor="charlie", child_id=child)
+    reads = [e for e in events if e["action"] == "child.read"]
+    assert len(reads) == 1
+    assert reads[0]["outcome"] == "refused"
+    assert reads[0]["agency_id"] == str(cast.housing.pk)
+    assert "not involved" in reads[0]["reason"]
+
+
+def test_recording_a_concern_is_an_event(cast: Cast) -> None:
+    child = str(cast.leeann.pk)
+    response = cast.api("class_teacher").post(
+        f"/children/{child}/concerns",
+        {
+            "occurred_at": (timezone.now() - dt.timedelta(hours=2)).isoformat(),
+            "summary": "No packed lunch again",
+            "source": "observation",
+            "indicators": ["nurtured", "healthy"],
+            "impact": "negative",
+            "significance": "medium",
+        },
+    )
+    assert response.status_code == 201, response.content
+    concern_id = response.json()["id"]
+
+    events = audit(cast, action="concern.create", actor="baird")
+
+    assert [e["object"] for e in events] == [f"concern:{concern_id}"]
+    assert events[0]["outcome"] == "allowed"
+    assert events[0]["child_id"] == child
+    assert events[0]["agency_id"] == str(cast.school.pk)
+
+
+def test_a_refused_write_is_an_event(cast: Cast) -> None:
+    child = str(cast.leeann.pk)
+    response = cast.api("charlie").post(
+        f"/children/{child}/concerns",
+        {
+            "occurred_at": timezone.now().isoformat(),
+            "summary": "Heard shouting",
+            "source": "observation",
+            "indicators": ["safe"],
+            "impact": "negative",
+            "significance": "low",
+        },
+    )
+    assert response.status_code == 404
+
+    events = audit(cast, actor="charlie", action="concern.create")
+    assert len(events) == 1
+    assert events[0]["outcome"] == "refused"
+    assert events[0]["reason"]
+
+
+def test_reading_the_chronology_is_an_event(cast: Cast) -> None:
+    concern(cast.class_teacher, cast.leeann)
+    child = str(cast.leeann.pk)
+
+    assert cast.api("head_teacher").get(f"/children/{child}/chronology").status_code == 200
+
+    events = audit(cast, actor="ross", action="chronology.read")
+    assert len(events) == 1
+    assert events[0]["child_id"] == child
+    assert events[0]["outcome"] == "allowed"
+
+
+# --- reading the audit ------------------------------------------------------------------
+
+
+def test_information_governance_reads_the_audit_with_every_field(cast: Cast) -> None:
+    cast.api("head_teacher").get(f"/children/{cast.leeann.pk}")
+
+    events = audit(cast)
+
+    assert events
+    for event in events:
+        assert event.keys() >= EVENT_FIELDS
+        assert event["outcome"] in {"allowed", "refused"}
+        dt.datetime.fromisoformat(str(event["at"]))
+    # Newest first.
+    ids = [e["id"] for e in events]
+    assert ids == sorted(ids, reverse=True)
+
+
+@pytest.mark.parametrize("who", ["head_teacher", "charlie", "admin"])
+def test_others_may_not_read_the_audit(cast: Cast, who: str) -> None:
+    response = cast.api(who).get("/audit")
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["detail"]
+    assert isinstance(body["reasons"], list)
+    assert body["reasons"]
+
+
+def test_a_refused_audit_read_is_itself_audited(cast: Cast) -> None:
+    assert cast.api("class_teacher").get("/audit").status_code == 403
+
+    events = audit(cast, actor="baird", action="audit.read")
+    assert [e["outcome"] for e in events] == ["refused"]
+
+
+def test_the_audit_needs_a_token(db: None) -> None:
+    from django.test import Client
+
+    assert Client().get("/api/v1/audit").status_code == 401
+
+
+def test_filter_by_child(cast: Cast) -> None:
+    leeann, trent = str(cast.leeann.pk), str(cast.trent.pk)
+    concern(cast.class_teacher, cast.leeann)
+    # The school comes to know Trent too, so his events are the school's to see.
+    declared = cast.api("nursery_teacher").post(
+        f"/children/{trent}/involvement", {"reason": "Trent is starting at our nursery"}
+    )
+    assert declared.status_code == 201, declared.content
+    concern(cast.nursery_teacher, cast.trent, "Collected late from nursery")
+
+    everything = audit(cast)
+    only_leeann = audit(cast, child_id=leeann)
+    only_trent = audit(cast, child_id=trent)
+
+    assert {e["child_id"] for e in everything} >= {leeann, trent}
+    assert only_leeann
+    assert only_trent
+    assert all(e["child_id"] == leeann for e in only_leeann)
+    assert all(e["child_id"] == trent for e in only_trent)
+    # Every event about Leeann is there (the later list also holds the audit reads since).
+    assert {e["id"] for e in only_leeann} >= {
+        e["id"] for e in everything if e["child_id"] == leeann
+    }
+
+
+def test_filter_by_actor_name_or_id(cast: Cast) -> None:
+    cast.api("charlie").get(f"/children/{cast.leeann.pk}")
+    cast.api("head_teacher").get(f"/children/{cast.leeann.pk}")
+
+    by_name = audit(cast, actor="ross")
+    by_id = audit(cast, actor=str(cast.head_teacher.pk))
+
+    assert by_name
+    assert {e["actor"] for e in by_name} == {"ross"}
+    assert [e["id"] for e in by_id] == [e["id"] for e in by_name]
+    assert {e["actor"] for e in audit(cast, actor="charlie")} == {"charlie"}
+    assert audit(cast, actor="nobody-at-all") == []
+
+
+def test_filter_by_time(cast: Cast) -> None:
+    start = timezone.now()
+    cast.api("head_teacher").get(f"/children/{cast.leeann.pk}")
+    end = timezone.now() + dt.timedelta(microseconds=1)
+
+    within = audit(cast, **{"from": start.isoformat(), "to": end.isoformat()})
+    everything = audit(cast)
+
+    # Only the read made in the window (and the reader's token, made lazily, is before it
+    # or in it): nothing of the cast's set-up.
+    assert "child.read" in {e["action"] for e in within}
+    assert len(within) < len(everything)
+    # Times are given to the millisecond.
+    for event in within:
+        at = dt.datetime.fromisoformat(str(event["at"]))
+        assert start - dt.timedelta(milliseconds=1) <= at < end
+    assert not {"agency.create", "practitioner.create"} & {e["action"] for e in within}
+
+
+def test_filter_by_day(cast: Cast) -> None:
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    tomorrow = today + dt.timedelta(days=1)
+
+    assert audit(cast, **{"from": today.isoformat(), "to": today.isoformat()})
+    assert audit(cast, to=yesterday.isoformat()) == []
+    assert audit(cast, **{"from": tomorrow.isoformat()}) == []
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(cast: Cast) -> None:
+    today = timezone.localdate()
+    response = cast.api("ig_school").get(
+        "/audit", {"from": today.isoformat(), "to": (today - dt.timedelta(days=3)).isoformat()}
+    )
+
+    assert response.status_code in {400, 422}
+    assert "from" in {e["field"] for e in response.json()["errors"]}
+
+
+def test_the_audit_shows_only_what_the_agency_answers_for(cast: Cast) -> None:
+    """Health's Trent, read by health: not the school's to see (it does not know him)."""
+    cast.api("health_visitor").get(f"/children/{cast.trent.pk}")
+
+    # Only the school's own lead asking about him, nothing of health's.
+    about_trent = audit(cast, child_id=str(cast.trent.pk))
+    assert {e["actor"] for e in about_trent} <= {"ig_school"}
+    assert audit(cast, actor="mcleod") == []
+    health = cast.api("ig_health").get("/audit", {"actor": "mcleod", "action": "child.read"})
+    assert health.status_code == 200
+    assert len(health.json()["events"]) == 1
+
+
+# --- verification -------------------------------------------------------------------------
+
+
+def verify() -> str:
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    return out.getvalue()
+
+
+def broken() -> tuple[int, str]:
+    """Run the verification, expecting it to fail: the event it names, and its message."""
+    with pytest.raises(CommandError) as caught:
+        verify()
+    message = str(caught.value)
+    found = re.search(r"event #(\d+)", message)
+    assert found, message
+    return int(found.group(1)), message
+
+
+def tamper(sql: str, params: list[object] | None = None) -> None:
+    """Raw SQL against the audit table, as someone with database access would do it. On
+    PostgreSQL the append-only trigger is switched off first (the test's transaction puts
+    it back)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        cursor.execute(sql, params or [])
+
+
+def last_seq() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True)[0]
+
+
+@pytest.fixture
+def chain(cast: Cast) -> int:
+    """A chain of events (the cast's set-up, a read, a refusal, a concern); its length."""
+    cast.api("head_teacher").get(f"/children/{cast.leeann.pk}")
+    cast.api("charlie").get(f"/children/{cast.leeann.pk}")
+    concern(cast.class_teacher, cast.leeann)
+    n = AuditEvent.objects.count()
+    assert n >= 10
+    assert last_seq() == n
+    return n
+
+
+def test_verify_counts_the_events_of_an_intact_chain(chain: int) -> None:
+    output = verify()
+
+    assert f"{chain} events checked" in output
+    assert "holds" in output
+
+
+def test_verify_of_an_empty_log_holds(db: None) -> None:
+    assert AuditEvent.objects.count() == 0
+    assert "0 events checked" in verify()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("reason", "nothing to see here"),
+        ("outcome", "allowed"),
+    ],
+)
+def test_verify_names_an_event_whose_field_was_changed(chain: int, column: str, value: str) -> None:
+    target = AuditEvent.objects.filter(outcome="refused").order_by("seq").first()
+    assert target is not None
+    assert target.seq < chain
+    assert getattr(target, column) != value
+
+    tamper(f"UPDATE audit_auditevent SET {column} = %s WHERE seq = %s", [value, target.seq])
+
+    seq, message = broken()
+    assert seq == target.seq
+    assert "changed" in message
+
+
+def test_verify_notices_a_change_whose_hash_was_recomputed(chain: int) -> None:
+    """A forger who also recomputes the changed event's own hash breaks the link to the
+    next one: that is where the chain is broken."""
+    target = AuditEvent.objects.get(seq=chain // 2)
+    target.reason = "rewritten"
+    forged_hash = target.compute_hash()
+
+    tamper(
+        "UPDATE audit_auditevent SET reason = %s, hash = %s WHERE seq = %s",
+        ["rewritten", forged_hash, target.seq],
+    )
+
+    seq, message = broken()
+    assert seq == target.seq + 1
+    assert "does not follow" in message
+
+
+def test_verify_names_the_event_after_one_removed_from_the_middle(chain: int) -> None:
+    gone = chain // 2
+
+    tamper("DELETE FROM audit_auditevent WHERE seq = %s", [gone])
+
+    seq, message = broken()
+    assert seq == gone + 1
+    assert f"#{gone}" in message
+    assert "removed" in message
+
+
+def test_verify_notices_events_removed_from_the_end(chain: int) -> None:
+    tamper("DELETE FROM audit_auditevent WHERE seq >= %s", [chain - 1])
+
+    seq, message = broken()
+    assert seq == chain - 1
+    assert "removed" in message
+
+
+def test_verify_notices_the_last_event_removed(chain: int) -> None:
+    tamper("DELETE FROM audit_auditevent WHERE seq = %s", [chain])
+
+    seq, _ = broken()
+    assert seq == chain
+
+
+def forge(seq: int, prev_hash: str, **fields: object) -> AuditEvent:
+    """A well-formed event (its own hash is right), inserted behind the chain's back."""
+    event = AuditEvent(
+        seq=seq,
+        at=timezone.now(),
+        actor="ross",
+        action="child.read",
+        object="child:forged",
+        outcome="allowed",
+        reason="forged",
+        prev_hash=prev_hash,
+        **fields,
+    )
+    event.hash = event.compute_hash()
+    AuditEvent.objects.bulk_create([event])
+    return event
+
+
+def test_verify_notices_a_forged_event_out_of_the_chain(chain: int) -> None:
+    """Correctly formed, but linked to an earlier event than the last."""
+    earlier = AuditEvent.objects.get(seq=chain - 3)
+
+    forge(chain + 1, earlier.hash)
+
+    seq, message = broken()
+    assert seq == chain + 1
+    assert "does not follow" in message
+
+
+def test_verify_notices_a_forged_event_appended_to_the_chain(chain: int) -> None:
+    """Correctly formed and even linked to the last event: but the chain's head was not
+    moved, so the forged event is the first one that does not belong."""
+    last = AuditEvent.objects.get(seq=chain)
+
+    forge(chain + 1, last.hash)
+
+    seq, message = broken()
+    assert seq == chain + 1, message
+
+
+def test_verify_notices_a_forged_event_before_the_first(chain: int) -> None:
+    forge(0, "0" * 64)
+
+    seq, message = broken()
+    assert seq == 0
+    assert "inserted" in message
+
+
+def test_verify_holds_again_once_more_events_are_recorded(chain: int, cast: Cast) -> None:
+    """The chain goes on from the head: new events after a verification still link."""
+    verify()
+    cast.api("head_teacher").get(f"/children/{cast.leeann.pk}/chronology")
+
+    assert f"{AuditEvent.objects.count()} events checked" in verify()
+    assert AuditEvent.objects.count() > chain
+
+
+# --- the database itself refuses changes (PostgreSQL) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "broken_on_sqlite"),
+    [
+        ("UPDATE audit_auditevent SET reason = 'hidden' WHERE seq = 2", 2),
+        ("DELETE FROM audit_auditevent WHERE seq = 2", 3),
+    ],
+)
+def test_the_database_refuses_to_change_an_event(
+    chain: int, sql: str, broken_on_sqlite: int
+) -> None:
+    original = AuditEvent.objects.get(seq=2)
+
+    if connection.vendor == "postgresql":
+        with (
+            pytest.raises(DatabaseError) as caught,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+        assert "append-only" in str(caught.value)
+        assert AuditEvent.objects.get(seq=2).hash == original.hash
+        assert AuditEvent.objects.get(seq=2).reason == original.reason
+        assert f"{chain} events checked" in verify()
+    else:
+        # SQLite has no such trigger: the change goes through, and verification finds it.
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        assert broken()[0] == broken_on_sqlite
+
+
+def test_the_orm_cannot_change_an_event_on_postgresql(chain: int) -> None:
+    if connection.vendor != "postgresql":
+        # On SQLite the ORM update succeeds; verification catches it instead.
+        AuditEvent.objects.filter(seq=3).update(reason="quietly changed")
+        assert broken()[0] == 3
+        return
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=3).update(reason="quietly changed")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=3).delete()
+    assert AuditEvent.objects.filter(seq=3).exists()
+    assert f"{chain} events checked" in verify()
