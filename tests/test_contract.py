@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-# The contract sits beside the repository (README.md: "../shared/API.md").
-API_MD = Path(__file__).resolve().parents[2] / "shared" / "API.md"
+# The contract we implement, kept in the repository (docs/API.md) so that a clean checkout
+# tests against it; the shared original beside the repository must not drift from it.
+REPO = Path(__file__).resolve().parents[1]
+API_MD = REPO / "docs" / "API.md"
+SHARED_API_MD = REPO.parent / "shared" / "API.md"
 
 # The sections of API.md whose every endpoint must exist. Add a section here when it is
 # built ("Sharing", "Transparency and audit", "Plans and assessments").
@@ -489,3 +492,11 @@ def test_docs_page_is_html() -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert b"/api/v1/openapi.json" in response.content
+
+
+def test_the_kept_contract_is_the_shared_one() -> None:
+    """Where the shared contract sits beside this checkout, docs/API.md is a true copy."""
+    if SHARED_API_MD.exists():
+        assert API_MD.read_text(encoding="utf-8") == SHARED_API_MD.read_text(encoding="utf-8"), (
+            "docs/API.md differs from ../shared/API.md: copy the shared contract in"
+        )
