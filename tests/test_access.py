@@ -191,6 +191,21 @@ def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> 
         "put /api/v1/children/{child_id}/lead-professional": {
             "practitioner_id": str(cast.social_worker.pk)
         },
+        "post /api/v1/children/{child_id}/consents": {
+            "given_by": "child",
+            "decision": "given",
+            "purposes": ["wellbeing_support"],
+            "recipient_agency_ids": [str(cast.health.pk)],
+            "categories": ["chronology"],
+        },
+        "post /api/v1/children/{child_id}/views": {"whose": "child", "views": "I like school"},
+    }
+    queries = {
+        "get /api/v1/children/{child_id}/sharing-check": {
+            "recipient_agency_id": str(cast.police.pk),
+            "purpose": "wellbeing_support",
+            "category": "chronology",
+        },
     }
     charlie = cast.api("charlie")
     for method, path in child_routes:
@@ -200,7 +215,7 @@ def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> 
         missing = missing.removeprefix("/api/v1")
         for target in (real, missing):
             if method == "get":
-                response = charlie.get(target)
+                response = charlie.get(target, queries.get(key))
             else:
                 assert key in bodies, f"add a valid body for {key} to this test"
                 response = getattr(charlie, method)(target, bodies[key])

@@ -8,6 +8,8 @@ BAIRN_DEBUG               1/true/yes for development
 BAIRN_ALLOWED_HOSTS       comma-separated host names (default: localhost names)
 BAIRN_HTTPS               1 when served behind HTTPS: secure cookies and HSTS
 BAIRN_PATTERN_WINDOW_DAYS rolling window of the pattern alerts (default 90)
+BAIRN_CONSENT_AGE         age from which a child is presumed able to consent (default 12)
+BAIRN_CP_RETENTION_DAYS   how long a child protection disclosure without an ISP lasts (730)
 BAIRN_EMAIL_BACKEND       Django e-mail backend (default: console)
 BAIRN_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS, BAIRN_EMAIL_FROM
 BAIRN_BASE_URL            how people reach this Bairn, used in e-mails
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "bairn.agencies",
     "bairn.people",
     "bairn.chronology",
+    "bairn.sharing",
     "bairn.notify",
     "bairn.audit",
     "bairn.access",
@@ -220,6 +223,10 @@ DEFAULT_FROM_EMAIL = env("BAIRN_EMAIL_FROM") or "Bairn <no-reply@bairn.invalid>"
 BAIRN_BASE_URL = (env("BAIRN_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 BAIRN_PATTERN_WINDOW_DAYS = env_int("BAIRN_PATTERN_WINDOW_DAYS", 90)
 BAIRN_API_TOKEN_HOURS = env_int("BAIRN_API_TOKEN_HOURS", 12)
+# A child aged this or over is presumed able to consent (DPA 2018 s.208, Scotland).
+BAIRN_CONSENT_AGE = env_int("BAIRN_CONSENT_AGE", 12)
+# How long a child protection disclosure made without an ISP stays visible to its recipient.
+BAIRN_CP_RETENTION_DAYS = env_int("BAIRN_CP_RETENTION_DAYS", 730)
 
 LOGGING = {
     "version": 1,

@@ -47,6 +47,22 @@ class Action(StrEnum):
     CHRONOLOGY_READ = "chronology.read"
     NOTIFICATIONS_READ = "notification.read"
     AUDIT_READ = "audit.read"
+    ISP_CREATE = "isp.create"
+    ISP_APPROVE = "isp.approve"
+    ISP_SUSPEND = "isp.status"
+    ISP_READ = "isp.read"
+    CONSENT_RECORD = "consent.record"
+    CONSENT_WITHDRAW = "consent.withdraw"
+    CONSENT_READ = "consent.read"
+    VIEWS_RECORD = "views.record"
+    SHARING_CHECK = "sharing.check"
+    DISCLOSE = "disclosure.create"
+    DISCLOSURE_READ = "disclosure.read"
+    SHARE_REQUEST_CREATE = "share_request.create"
+    SHARE_REQUEST_LIST = "share_request.list"
+    SHARE_REQUEST_DECIDE = "share_request.decide"
+    TRANSPARENCY_READ = "transparency.read"
+    REVIEW = "review"
 
 
 # Reads of a child's data are audited when allowed, not only when refused (DOMAIN §2).
@@ -58,6 +74,9 @@ AUDITED_READS = frozenset(
         Action.CONCERN_READ,
         Action.CHRONOLOGY_READ,
         Action.AUDIT_READ,
+        Action.CONSENT_READ,
+        Action.DISCLOSURE_READ,
+        Action.TRANSPARENCY_READ,
     }
 )
 
@@ -145,18 +164,27 @@ def current_assignee(child_id: uuid.UUID, kind: str) -> Practitioner | None:
 
 def visible_entries(actor: Practitioner) -> Q:
     """Which chronology entries the actor may see, for a child they are involved with
-    (DOMAIN §4.3): their own agency's entries; restricted ones only for the recorder and
-    the agency's seniors. Callers must check involvement with the child first."""
+    (DOMAIN §4.3): their own agency's entries (restricted ones only for the recorder and
+    the agency's seniors), and entries another agency disclosed to theirs while the
+    disclosure is in force. Callers must check involvement with the child first."""
+    from bairn.sharing.engine import disclosed_to
+
     if actor.agency_id is None:
         return Q(pk__in=[])
     own = Q(agency_id=actor.agency_id)
     if not actor.has_role(Role.SENIOR):
         own &= Q(restricted=False) | Q(recorded_by=actor)
-    return own
+    return own | disclosed_to(actor.agency_id)
 
 
-def visible_because(actor: Practitioner, entry: Concern) -> str:
-    return "own_agency" if entry.agency_id == actor.agency_id else "not_visible"
+def visible_because(
+    actor: Practitioner, entry: Concern, disclosures: dict[uuid.UUID, uuid.UUID] | None = None
+) -> str:
+    """`own_agency`, or `disclosure:<id>` naming the disclosure that lets the actor see it."""
+    if entry.agency_id == actor.agency_id:
+        return "own_agency"
+    disclosure = (disclosures or {}).get(entry.pk)
+    return f"disclosure:{disclosure}" if disclosure else "not_visible"
 
 
 # --- the rules -------------------------------------------------------------------------
@@ -249,6 +277,30 @@ def _amend(actor: Practitioner, record: Concern | None) -> Decision:
     return Decision.allow("the recording agency may amend its entry", basis=seen.basis)
 
 
+def _governance(actor: Practitioner, what: str) -> Decision:
+    if actor.is_active and actor.agency_id and actor.has_role(Role.INFORMATION_GOVERNANCE):
+        return Decision.allow(f"information governance may {what}")
+    return Decision.forbid(f"only information governance may {what}")
+
+
+def _transparency(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    """The family's report is prepared by information governance of an agency holding
+    records about the child (DOMAIN §4.8); to anyone else the child is not found, or,
+    if they are involved, the report is not theirs to prepare."""
+    if child_id is None or not actor.is_active or actor.agency_id is None:
+        return Decision.hide(NOT_INVOLVED)
+    if actor.has_role(Role.INFORMATION_GOVERNANCE) and agency_knows_child(
+        actor.agency_id, child_id
+    ):
+        return Decision.allow("information governance of an agency holding records")
+    if involvement_bases(actor, child_id):
+        return Decision.forbid(
+            "only information governance of an agency holding records prepares the "
+            "transparency report"
+        )
+    return Decision.hide(NOT_INVOLVED)
+
+
 def decide(
     actor: Practitioner,
     action: Action,
@@ -301,9 +353,27 @@ def decide(
         case Action.CONCERN_AMEND:
             return _amend(actor, record)
         case Action.AUDIT_READ:
-            if actor.is_active and actor.has_role(Role.INFORMATION_GOVERNANCE):
-                return Decision.allow("information governance may read the audit")
-            return Decision.forbid("only information governance may read the audit")
+            return _governance(actor, "read the audit")
+        case Action.ISP_CREATE | Action.ISP_APPROVE | Action.ISP_SUSPEND:
+            return _governance(actor, "draft, approve, suspend or resume ISPs")
+        case Action.REVIEW:
+            return _governance(actor, "review child protection overrides and break glass")
+        case Action.ISP_READ | Action.SHARE_REQUEST_LIST:
+            return _practitioner_only(actor, "see the ISP register and share requests")
+        case (
+            Action.CONSENT_RECORD
+            | Action.CONSENT_WITHDRAW
+            | Action.CONSENT_READ
+            | Action.VIEWS_RECORD
+            | Action.SHARING_CHECK
+            | Action.DISCLOSE
+            | Action.DISCLOSURE_READ
+            | Action.SHARE_REQUEST_CREATE
+            | Action.SHARE_REQUEST_DECIDE
+        ):
+            return _involved(actor, child_id)
+        case Action.TRANSPARENCY_READ:
+            return _transparency(actor, child_id)
     return Decision.forbid(f"no rule allows {action}")  # deny by default
 
 

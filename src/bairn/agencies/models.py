@@ -147,6 +147,8 @@ class Involvement(models.Model):
             "Senior told of a child protection concern in their agency",
         )
         BREAK_GLASS = "break_glass", "Emergency access (break glass)"
+        SHARE_REQUEST = "share_request", "Deciding a share request"
+        DISCLOSURE_RECEIVED = "disclosure_received", "Received a disclosure"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     child_ref = models.UUIDField(db_index=True)

@@ -13,6 +13,7 @@ from bairn.access.policy import Action, authorize, visible_because, visible_entr
 from bairn.agencies.models import Practitioner
 from bairn.chronology.models import Concern, ConcernIndicator
 from bairn.errors import Invalid
+from bairn.sharing.engine import entry_disclosures
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def chronology(
     if date_to:
         qs = qs.filter(occurred_at__lt=date_to)
     entries = _with_relations(qs).order_by("occurred_at", "recorded_at")
-    return [Seen(e, visible_because(actor, e)) for e in entries]
+    disclosures = entry_disclosures(actor, child_id)
+    return [Seen(e, visible_because(actor, e, disclosures)) for e in entries]
 
 
 def concern(actor: Practitioner, concern_id: uuid.UUID) -> tuple[Seen, list[Concern]]:
@@ -69,9 +71,13 @@ def concern(actor: Practitioner, concern_id: uuid.UUID) -> tuple[Seen, list[Conc
     assert found is not None
     history: list[Concern] = []
     cursor = found.amends_id
+    visible = Concern.objects.filter(visible_entries(actor))
     while cursor is not None:
-        previous = _with_relations(Concern.objects.filter(pk=cursor)).get()
+        previous = _with_relations(visible.filter(pk=cursor)).first()
+        if previous is None:
+            break  # an earlier version that was not shared with the actor's agency
         history.append(previous)
         cursor = previous.amends_id
     history.reverse()
-    return Seen(found, visible_because(actor, found)), history
+    disclosures = entry_disclosures(actor, found.child_ref)
+    return Seen(found, visible_because(actor, found, disclosures)), history

@@ -18,6 +18,7 @@ from bairn.chronology import alerts
 from bairn.chronology.models import Concern, ConcernIndicator
 from bairn.errors import Conflict, Invalid
 from bairn.reference import SIGNIFICANCE_RANK, Indicator
+from bairn.sharing.services import extend_to_amendment
 
 # A device clock a little ahead of ours is not a future event.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -193,6 +194,7 @@ def amend_concern(
                 child_id=old.child_ref,
                 reason=f"amends concern:{old.pk}: {reason.strip()}",
             )
+            extend_to_amendment(old, entry)
             alerts.announce(entry, amended=True, escalated=escalated)
             alerts.check_pattern(old.child_ref)
     except IntegrityError as exc:  # two amendments of one entry at once

@@ -17,6 +17,9 @@ class Notification(models.Model):
         CHILD_PROTECTION_CONCERN = "child_protection_concern", "Child protection concern"
         PATTERN_ALERT = "pattern_alert", "Pattern of concerns"
         SHARE_REQUEST = "share_request", "Share request"
+        SHARE_DECIDED = "share_decided", "Share request decided"
+        DISCLOSURE_RECEIVED = "disclosure_received", "Information shared with your agency"
+        REVIEW_NEEDED = "review_needed", "Review needed"
         ASSIGNED = "assigned", "Assigned to a child"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
