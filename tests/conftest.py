@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import transaction
 
 from tests.factories import Cast, make_cast
 
@@ -15,3 +19,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def cast(db: None) -> Cast:
     return make_cast()
+
+
+@pytest.fixture(scope="module")
+def module_cast(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
+    """The cast, made once for a module of many small tests: it lives in a transaction
+    that is rolled back after the module, and each test runs in a savepoint inside it, so
+    nothing a test does reaches the next."""
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(using="default"),
+        transaction.atomic(using="identity"),
+    ):
+        yield make_cast()
+        transaction.set_rollback(True, using="identity")
+        transaction.set_rollback(True, using="default")
