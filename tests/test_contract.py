@@ -25,8 +25,9 @@ API_MD = REPO / "docs" / "API.md"
 SHARED_API_MD = REPO.parent / "shared" / "API.md"
 
 # The sections of API.md whose every endpoint must exist. Add a section here when it is
-# built ("Plans and assessments" is still to come).
+# built.
 IMPLEMENTED_SECTIONS = [
+    "Plans and assessments",
     "Set-up",
     "Children and the people around them",
     "Concerns and the chronology",
@@ -265,11 +266,24 @@ def resolve(openapi: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
             return schema
 
 
+# A documented name that stands for any key of a map: `"<indicator>"`, `"1"` (the five
+# questions), whose schema is then an object with additionalProperties.
+MAP_KEY = re.compile(r"^(<[^>]+>|\d+)$")
+
+
 def missing_fields(openapi: dict[str, Any], schema: dict[str, Any], fields: Fields) -> list[str]:
     """The documented fields (with the path to them) that the schema does not have."""
-    properties = resolve(openapi, schema).get("properties", {})
+    resolved = resolve(openapi, schema)
+    properties = resolved.get("properties", {})
     missing = []
     for name, sub in fields.items():
+        if MAP_KEY.match(name):
+            values = resolved.get("additionalProperties")
+            if not isinstance(values, dict):
+                missing.append(name)
+            elif sub:
+                missing += [f"{name}.{m}" for m in missing_fields(openapi, values, sub)]
+            continue
         if name not in properties:
             missing.append(name)
         elif sub:

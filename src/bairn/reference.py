@@ -243,3 +243,9 @@ FIVE_QUESTIONS: dict[str, str] = {
 
 def indicator_label(code: str) -> str:
     return str(Indicator(code).label)
+
+
+# The My World Triangle's area codes as an enumeration, for schemas and the OpenAPI document.
+MyWorldCode = models.TextChoices(  # type: ignore[call-overload]
+    "MyWorldCode", [(a.code.upper(), (a.code, a.label)) for a in MY_WORLD_AREAS]
+)

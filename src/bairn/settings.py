@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bairn.people",
     "bairn.chronology",
     "bairn.sharing",
+    "bairn.planning",
     "bairn.notify",
     "bairn.audit",
     "bairn.access",

@@ -63,6 +63,15 @@ class Action(StrEnum):
     SHARE_REQUEST_DECIDE = "share_request.decide"
     TRANSPARENCY_READ = "transparency.read"
     REVIEW = "review"
+    ASSESSMENT_WRITE = "assessment.write"
+    ASSESSMENT_READ = "assessment.read"
+    PLAN_READ = "plan.read"
+    PLAN_WRITE = "plan.write"
+    MEETING_RECORD = "meeting.record"
+    IRD_RECORD = "ird.record"
+    IRD_READ = "ird.read"
+    REGISTER_WRITE = "register.write"
+    REGISTER_READ = "register.read"
 
 
 # Reads of a child's data are audited when allowed, not only when refused (DOMAIN §2).
@@ -77,8 +86,16 @@ AUDITED_READS = frozenset(
         Action.CONSENT_READ,
         Action.DISCLOSURE_READ,
         Action.TRANSPARENCY_READ,
+        Action.ASSESSMENT_READ,
+        Action.PLAN_READ,
+        Action.IRD_READ,
+        Action.REGISTER_READ,
     }
 )
+
+# Who may read a child's assessments and plan (API.md "Plans and assessments"): the
+# Named Person, the Lead Professional and the plan's team.
+PLAN_CIRCLE = frozenset({"named_person", "lead_professional", "team_member"})
 
 
 @dataclass(frozen=True)
@@ -301,6 +318,54 @@ def _transparency(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
     return Decision.hide(NOT_INVOLVED)
 
 
+def _plan_circle(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    involved = _involved(actor, child_id)
+    if not involved.allowed:
+        return involved
+    circle = set(involved.basis) & PLAN_CIRCLE
+    if not circle:
+        return Decision.hide(
+            "not the Named Person, the Lead Professional or on the plan's team (API.md)"
+        )
+    return Decision.allow(
+        f"in the plan's circle as {', '.join(sorted(circle))}", basis=involved.basis
+    )
+
+
+def _plan_writer(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    """The Lead Professional owns the plan and its reviews; the Named Person may start it
+    (DOMAIN §1)."""
+    circle = _plan_circle(actor, child_id)
+    if not circle.allowed:
+        return circle
+    if {"lead_professional", "named_person"} & set(circle.basis):
+        return Decision.allow("the Lead Professional or the Named Person", basis=circle.basis)
+    return Decision.forbid("only the Lead Professional or the Named Person changes the plan")
+
+
+IRD_AGENCIES = frozenset({"police", "social_work", "health"})
+
+
+def _ird(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    involved = _involved(actor, child_id)
+    if not involved.allowed:
+        return involved
+    if actor.agency is None or actor.agency.kind not in IRD_AGENCIES:
+        return Decision.forbid("an IRD is recorded by police, social work or health")
+    return Decision.allow("core IRD agency", basis=involved.basis)
+
+
+def _register(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    involved = _involved(actor, child_id)
+    if not involved.allowed:
+        return involved
+    if actor.agency is None or actor.agency.kind != "social_work":
+        return Decision.forbid("the child protection register is kept by the local authority")
+    if not actor.has_role(Role.SENIOR):
+        return Decision.forbid("a senior of social work records a registration")
+    return Decision.allow("senior of the local authority's social work", basis=involved.basis)
+
+
 def decide(
     actor: Practitioner,
     action: Action,
@@ -374,6 +439,18 @@ def decide(
             return _involved(actor, child_id)
         case Action.TRANSPARENCY_READ:
             return _transparency(actor, child_id)
+        case Action.ASSESSMENT_READ | Action.ASSESSMENT_WRITE | Action.PLAN_READ:
+            return _plan_circle(actor, child_id)
+        case Action.MEETING_RECORD:
+            return _plan_circle(actor, child_id)
+        case Action.PLAN_WRITE:
+            return _plan_writer(actor, child_id)
+        case Action.IRD_RECORD:
+            return _ird(actor, child_id)
+        case Action.IRD_READ | Action.REGISTER_READ:
+            return _involved(actor, child_id)
+        case Action.REGISTER_WRITE:
+            return _register(actor, child_id)
     return Decision.forbid(f"no rule allows {action}")  # deny by default
 
 

@@ -222,46 +222,52 @@ def assign(
     """
     action = ASSIGN_ACTION[Assignment.Kind(kind)]
     authorize(actor, action, child_id=child_id, object=f"child:{child_id}")
-    label = Assignment.Kind(kind).label
+    assignee = assignable(practitioner_id, kind, field="practitioner_id")
+    with transaction.atomic():
+        return write_assignment(actor, child_id, kind, assignee)
+
+
+def assignable(practitioner_id: uuid.UUID, kind: str, *, field: str) -> Practitioner:
+    """The practitioner to assign, who must be active and hold the role."""
     assignee = (
         Practitioner.objects.select_related("agency")
         .filter(pk=practitioner_id, is_active=True)
         .first()
     )
     if assignee is None:
-        raise Invalid({"practitioner_id": "No active practitioner has this id."})
+        raise Invalid({field: "No active practitioner has this id."})
     if not assignee.has_role(kind):
-        raise Invalid(
-            {"practitioner_id": f"{assignee.display_name} does not hold the role {label}."}
-        )
+        label = Assignment.Kind(kind).label
+        raise Invalid({field: f"{assignee.display_name} does not hold the role {label}."})
+    return assignee
+
+
+def write_assignment(
+    actor: Practitioner, child_id: uuid.UUID, kind: str, assignee: Practitioner
+) -> Assignment:
+    """The write of an assignment, in the caller's transaction, after the policy allowed
+    it (`assign`, or a plan naming its Lead Professional)."""
+    label = Assignment.Kind(kind).label
     current = current_assignee(child_id, kind)
     now = timezone.now()
-    with transaction.atomic():
-        if current is not None and current.pk == assignee.pk:
-            assignment = Assignment.objects.get(
-                child_ref=child_id, kind=kind, ended_at__isnull=True
-            )
-        else:
-            if current is not None:
-                Assignment.objects.filter(
-                    child_ref=child_id, kind=kind, ended_at__isnull=True
-                ).update(ended_at=now)
-                end_involvement(current, child_id, kind, by=actor)
-            assignment = Assignment.objects.create(
-                child_ref=child_id,
-                kind=kind,
-                practitioner=assignee,
-                started_at=now,
-                assigned_by=actor,
-            )
-            involve(assignee, child_id, kind, by=actor)
-        audit.record(
-            actor=actor,
-            action=action,
-            object=f"practitioner:{assignee.pk}",
-            child_id=child_id,
-            reason=f"{label}: {assignee.display_name}",
+    if current is not None and current.pk == assignee.pk:
+        return Assignment.objects.get(child_ref=child_id, kind=kind, ended_at__isnull=True)
+    if current is not None:
+        Assignment.objects.filter(child_ref=child_id, kind=kind, ended_at__isnull=True).update(
+            ended_at=now
         )
+        end_involvement(current, child_id, kind, by=actor)
+    assignment = Assignment.objects.create(
+        child_ref=child_id, kind=kind, practitioner=assignee, started_at=now, assigned_by=actor
+    )
+    involve(assignee, child_id, kind, by=actor)
+    audit.record(
+        actor=actor,
+        action=ASSIGN_ACTION[Assignment.Kind(kind)],
+        object=f"practitioner:{assignee.pk}",
+        child_id=child_id,
+        reason=f"{label}: {assignee.display_name}",
+    )
     return assignment
 
 

@@ -151,7 +151,16 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 
 def _register() -> None:
-    from bairn.api import audit, auth, children, concerns, notifications, setup, sharing
+    from bairn.api import (
+        audit,
+        auth,
+        children,
+        concerns,
+        notifications,
+        planning,
+        setup,
+        sharing,
+    )
 
     api.add_router("/auth", auth.router, tags=["auth"])
     api.add_router("/", setup.router, tags=["set-up"])
@@ -160,6 +169,7 @@ def _register() -> None:
     api.add_router("/notifications", notifications.router, tags=["notifications"])
     api.add_router("/audit", audit.router, tags=["audit"])
     api.add_router("/", sharing.router, tags=["sharing"])
+    api.add_router("/", planning.router, tags=["plans and assessments"])
 
 
 _register()

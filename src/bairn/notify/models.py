@@ -20,6 +20,8 @@ class Notification(models.Model):
         SHARE_DECIDED = "share_decided", "Share request decided"
         DISCLOSURE_RECEIVED = "disclosure_received", "Information shared with your agency"
         REVIEW_NEEDED = "review_needed", "Review needed"
+        OVERDUE_ACTION = "overdue_action", "Action overdue"
+        OVERDUE_REVIEW = "overdue_review", "Plan review overdue"
         ASSIGNED = "assigned", "Assigned to a child"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
