@@ -75,3 +75,13 @@ def test_no_relation_crosses_the_stores() -> None:
             assert (model in identity_models) == (related in identity_models), (
                 f"{model.__name__}.{field.name} crosses the stores"
             )
+
+
+def test_no_model_change_lacks_its_migration() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

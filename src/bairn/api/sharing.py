@@ -643,6 +643,7 @@ class TransparencyOut(Input):
     entries: list[TransparencyEntryOut]
     disclosures: list[TransparencyDisclosureOut]
     withheld_count: int
+    withheld_disclosures_count: int
 
 
 @router.get("/children/{child_id}/transparency", response={200: TransparencyOut, **ERRORS})
@@ -667,12 +668,12 @@ def transparency(request: HttpRequest, child_id: str) -> dict[str, object]:
                 "id": e.pk,
                 "occurred_at": e.occurred_at,
                 "agency_name": e.agency.name,
-                "summary": e.summary,
+                "summary": report.redact(e.summary),
                 "indicators": e.indicator_codes,
                 "impact": e.impact,
                 "significance": e.significance,
                 "source": e.source,
-                "action_taken": e.action_taken,
+                "action_taken": report.redact(e.action_taken),
             }
             for e in report.entries
         ],
@@ -691,6 +692,7 @@ def transparency(request: HttpRequest, child_id: str) -> dict[str, object]:
             for d in report.disclosures
         ],
         "withheld_count": report.withheld_count,
+        "withheld_disclosures_count": report.withheld_disclosures_count,
     }
 
 

@@ -5,15 +5,25 @@ practitioners, and the family of the Scottish Government's GIRFEC information-sh
 workshop (`shared/seed/girfec-information-sharing-workshop.txt`).
 
 The chronology covers the five months before "that Friday", the last day of term: the
-most recent Friday before today. The Friday itself is not recorded — its events are
-recorded live when the demo is walked through. Each agency holds a part that alone
-looked small; the Named Persons hear of the others' concerns only as who, when and how
-significant, and the pattern alerts count them.
+most recent Friday before today. Each agency holds a part that alone looked small; the
+Named Persons hear of the others' concerns only as who, when and how significant, and
+the pattern alerts count them. The area's Information Sharing Protocols are in
+`protocols.py`; under them a little is shared before the Friday (the health visitor
+tells the nursery of Trent's speech delay; with Corinne's consent the family support
+project tells the school how Leeann got on at its holiday club), and the views of
+Leeann, Corinne and Steve are recorded.
+
+That Friday ends with the school's concerns — Leeann frightened and clinging, the
+bruising on her wrists, her disclosure about Steve and the cold bath — and the head
+teacher's child protection disclosures to the police and social work. `bairn demo
+--before-friday` stops short of the Friday, for a walk-through that records it live.
 
 Data is written only through the services a practitioner's request would use, so the
 audit, the involvements, the notifications and the pattern alerts come out as in real
 use. Dates of birth and dates of events are relative to that Friday, so the ages and the
-90-day pattern window stay right whenever the demo is loaded.
+90-day pattern window stay right whenever the demo is loaded. Consents, views and
+disclosures carry the time of the load, not of the day they stand for: their services
+record the present moment, and only `record_concern` takes a past `recorded_at`.
 """
 
 from __future__ import annotations
@@ -32,19 +42,31 @@ from bairn.audit.models import AuditEvent
 from bairn.chronology.models import Concern
 from bairn.chronology.services import record_concern
 from bairn.db import both_stores
+from bairn.demo.protocols import ISPS, KEY_POST_HOLDERS
 from bairn.notify.models import Notification
 from bairn.people.chi import make_chi
 from bairn.people.models import Child, ChildRelationship, Person
 from bairn.people.services import add_person, create_child, match
 from bairn.reference import (
     AgencyKind,
+    Category,
     Impact,
     Indicator,
+    Purpose,
     Relationship,
     Role,
     Sex,
     Significance,
     Source,
+)
+from bairn.sharing.models import Consent, Disclosure, Isp, View
+from bairn.sharing.services import (
+    approve_isp,
+    disclose,
+    draft_isp,
+    mark_family_informed,
+    record_consent,
+    record_views,
 )
 
 # One password for every demo login. It passes Django's validators (length, not common,
@@ -152,6 +174,7 @@ PRACTITIONERS: tuple[PractitionerData, ...] = (
         agency="school",
         roles=(IG,),
         phone="01632 960106",
+        note="reviews the child protection disclosures",
     ),
     # Health
     PractitionerData(
@@ -223,6 +246,7 @@ PRACTITIONERS: tuple[PractitionerData, ...] = (
         agency="social_work",
         roles=(SENIOR,),
         phone="01632 960402",
+        note="receives the school's referral",
     ),
     PractitionerData(
         username="ig.socialwork",
@@ -268,6 +292,7 @@ PRACTITIONERS: tuple[PractitionerData, ...] = (
         agency="housing",
         roles=(IG,),
         phone="01632 960602",
+        note="drafted the ISP waiting for approval",
     ),
 )
 
@@ -412,11 +437,13 @@ JOININGS: dict[tuple[str, str], Joining] = {
         "Duty social worker: Corinne asked the duty team for advice", asks_named_person=True
     ),
     ("familysupport", "trent"): Joining(
-        "Family support worker: Corinne joined the project's parenting group",
+        "Family support worker: Corinne registered the family with the project (parenting "
+        "group with a crèche place for Trent)",
         asks_named_person=True,
     ),
     ("familysupport", "leeann"): Joining(
-        "Family support worker: Leeann came to the project's holiday club",
+        "Family support worker: Corinne registered the family with the project (holiday "
+        "club for Leeann)",
         asks_named_person=True,
     ),
     ("constable", "leeann"): Joining(
@@ -461,6 +488,7 @@ class Entry:
     restricted: bool = False
     withheld_reason: str = ""
     recorded_hours_after: float | None = None
+    key: str = ""  # for a disclosure that names the entry
 
 
 LEEANN, TRENT, BOTH = ("leeann",), ("trent",), ("leeann", "trent")
@@ -581,6 +609,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="healthvisitor",
         days_before=126,
         at="10:30",
+        key="speech_delay",
         summary=(
             "Trent's 27–30 month review done at home: speech delay; referred to speech and "
             "language therapy"
@@ -698,6 +727,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="familysupport",
         days_before=92,
         at="15:30",
+        key="holiday_club",
         summary="Leeann came to the holiday club on four days and enjoyed it",
         detail=(
             "Leeann took part in art, games and a trip to the park. She made a painting to take "
@@ -1043,6 +1073,354 @@ CHRONOLOGY: tuple[Entry, ...] = (
     ),
 )
 
+# --- consent, views and sharing before that Friday (DOMAIN §2, §4.4) -------------------
+
+HIGH, CHILD_PROTECTION = Significance.HIGH.value, Significance.CHILD_PROTECTION.value
+
+
+@dataclass(frozen=True)
+class Views:
+    """The views of the child or of someone around them (`whose`: "child" or a
+    PersonData.key), recorded whether or not consent is the basis."""
+
+    child: str
+    whose: str
+    by: str
+    days_before: int
+    at: str
+    about: str
+    views: str
+
+
+@dataclass(frozen=True)
+class Consenting:
+    """Consent given by a person with parental responsibility (`given_by`: a
+    PersonData.key), for each child named. Maggie and Greg cannot: they have none."""
+
+    children: tuple[str, ...]
+    given_by: str
+    by: str
+    days_before: int
+    at: str
+    purposes: tuple[str, ...]
+    recipients: tuple[str, ...]  # AgencyData.key
+    categories: tuple[str, ...]
+    lasts_days: int  # from the day it was given
+    views: str
+
+
+@dataclass(frozen=True)
+class Share:
+    """A proactive disclosure, for each child named, to each agency in `to`. `entries`
+    names chronology entries by their key; none: every entry of the sharer's agency."""
+
+    children: tuple[str, ...]
+    by: str
+    to: tuple[str, ...]  # AgencyData.key
+    days_before: int
+    at: str
+    purpose: str
+    categories: tuple[str, ...]
+    justification: str
+    entries: tuple[str, ...] = ()
+    family_told: bool = False  # told at once (a public-task disclosure)
+    family_not_told_reason: str = ""  # telling them would put the child at risk
+
+
+Event = Entry | Views | Consenting | Share
+
+VIEWS: tuple[Views, ...] = (
+    Views(
+        child="trent",
+        whose="corinne",
+        by="healthvisitor",
+        days_before=126,
+        at="10:50",
+        about="Trent's 27–30 month review",
+        views=(
+            "Corinne is sure Trent is autistic. She said she has been telling the nursery "
+            "and the health visitor for a long time and feels that nobody listens to her. "
+            "She wants Trent assessed, and help at home with his bedtimes. She agreed to the "
+            "speech and language therapy referral and to Trent's nursery key worker being "
+            "told about his speech."
+        ),
+    ),
+    Views(
+        child="leeann",
+        whose="steve",
+        by="headteacher",
+        days_before=24,
+        at="16:10",
+        about="Leeann's behaviour in class and the behaviour support plan",
+        views=(
+            "Steve said he wants Leeann to 'do well at school' and is happy with the plan. "
+            "He said the house is 'too busy' with people staying over and that Leeann gets "
+            "upset when there is shouting. He did not want to say more."
+        ),
+    ),
+    Views(
+        child="leeann",
+        whose="child",
+        by="assistant",
+        days_before=23,
+        at="10:30",
+        about="Her behaviour support plan and daily check-in",
+        views=(
+            "Leeann said she likes art best of everything at school, and she likes Mrs "
+            "Gillespie, her classroom assistant, because she 'helps me and doesn't shout'. "
+            "She likes the calm space in class and would like to do more painting. She does "
+            "not like it when people shout at home: it makes her tummy feel sore."
+        ),
+    ),
+)
+
+CONSENTS: tuple[Consenting, ...] = (
+    Consenting(
+        children=BOTH,
+        given_by="corinne",
+        by="familysupport",
+        days_before=108,
+        at="10:00",
+        purposes=(Purpose.WELLBEING_SUPPORT.value,),
+        recipients=("school", "social_work"),
+        categories=(Category.CORE.value, Category.CHRONOLOGY.value),
+        lasts_days=365,
+        views=(
+            "Corinne registered Leeann for the holiday club and herself for the parenting "
+            "group, with a crèche place for Trent. She is happy for the project to keep the "
+            "school and nursery, and the social work duty team she spoke to, up to date with "
+            "how the children are getting on, so that she does not have to tell her story "
+            "again. She did not want anything shared with anyone else."
+        ),
+    ),
+)
+
+SHARES: tuple[Share, ...] = (
+    Share(
+        children=TRENT,
+        by="healthvisitor",
+        to=("school",),
+        days_before=126,
+        at="14:00",
+        purpose=Purpose.WELLBEING_SUPPORT.value,
+        categories=(Category.CHRONOLOGY.value,),
+        entries=("speech_delay",),
+        justification=(
+            "Trent's key worker in the nursery class needs to know of his speech delay and "
+            "his referral to speech and language therapy, to support his communication day "
+            "to day. Only the review is shared: what Corinne said of her own health is not "
+            "needed by the nursery."
+        ),
+        family_told=True,
+    ),
+    Share(
+        children=LEEANN,
+        by="familysupport",
+        to=("school",),
+        days_before=88,
+        at="14:00",
+        purpose=Purpose.WELLBEING_SUPPORT.value,
+        categories=(Category.CHRONOLOGY.value,),
+        entries=("holiday_club",),
+        justification=(
+            "With Corinne's consent: so that the school can build on what went well at the "
+            "holiday club — art, and playing with girls of her own age — in its support for "
+            "Leeann's behaviour and friendships."
+        ),
+    ),
+)
+
+HISTORY: tuple[Event, ...] = (*CHRONOLOGY, *VIEWS, *CONSENTS, *SHARES)
+
+# --- that Friday, the last day of term (the seed's "Case Study Continued") --------------
+
+NOT_TELLING = (
+    "Telling Corinne or Steve Munro before police and social work have acted could put "
+    "Leeann at risk: she named Steve, who lives in the household, and she could be pressed "
+    "to take back what she said."
+)
+
+FRIDAY_ENTRIES: tuple[Entry, ...] = (
+    Entry(
+        children=LEEANN,
+        by="classteacher",
+        days_before=0,
+        at="09:15",
+        summary=(
+            "Leeann arrived late, upset and clinging to her teacher; frightened of Steve and "
+            "Corinne when they came to say goodbye"
+        ),
+        detail=(
+            "Leeann came in at about 09:15 with Corinne and Steve Munro, who were not "
+            "speaking to each other: staff thought they had had a big falling out. Leeann "
+            "was upset and, which is unusual for her, held on to her teacher and would not "
+            "let go. When Steve and then Corinne came over to say goodbye she pulled back "
+            "behind her teacher, would not look at them and started to cry."
+        ),
+        source=OBSERVATION,
+        indicators=(SAFE, NURTURED),
+        impact=NEGATIVE,
+        significance=MEDIUM,
+        action_taken=(
+            "Leeann kept close to adults she trusts; a one-to-one session with the classroom "
+            "assistant arranged for the morning. The head teacher told."
+        ),
+        recorded_hours_after=1.25,
+    ),
+    Entry(
+        children=TRENT,
+        by="nursery",
+        days_before=0,
+        at="09:20",
+        summary=(
+            "Trent not brought to nursery: Corinne said he is 'poorly' and left him with "
+            "Maggie and Greg Doyle"
+        ),
+        detail=(
+            "Corinne arrived late with Leeann and Steve Munro but without Trent. She told "
+            "nursery staff that Trent is 'poorly' and that she had left him at home in the "
+            "care of Maggie Doyle and her son Greg, aged 17. She did not say what was wrong "
+            "with him. Corinne and Steve were not speaking to each other."
+        ),
+        source=PARENT,
+        indicators=(HEALTHY, SAFE, NURTURED),
+        impact=NEGATIVE,
+        significance=MEDIUM,
+        action_taken=(
+            "Absence recorded. The key worker will phone home at lunchtime to ask after "
+            "Trent. The head teacher told."
+        ),
+        recorded_hours_after=0.5,
+    ),
+    Entry(
+        children=BOTH,
+        by="headteacher",
+        days_before=0,
+        at="09:25",
+        summary=(
+            "Steve Munro said Corinne lets Maggie Doyle 'rule' what happens, especially with "
+            "Trent, and that Maggie stayed all weekend"
+        ),
+        detail=(
+            "The head teacher asked Steve how he was as he was leaving. He said he is "
+            "concerned about the way Corinne allows Maggie Doyle to 'rule' what happens at "
+            "home, especially with Trent, and that Maggie had been staying all weekend. He "
+            "did not want to say more. Corinne had already left."
+        ),
+        source=PARENT,
+        indicators=(SAFE, NURTURED),
+        impact=NEGATIVE,
+        significance=MEDIUM,
+        action_taken=(
+            "Listened. Considered with what staff saw this morning; the depute head teacher, "
+            "the school's child protection co-ordinator, told."
+        ),
+        recorded_hours_after=0.5,
+    ),
+    Entry(
+        children=LEEANN,
+        by="assistant",
+        days_before=0,
+        at="11:10",
+        summary=(
+            "Leeann said Steve and Maggie had a 'big fight' at the weekend and she got caught "
+            "up in it; bruising on both wrists"
+        ),
+        detail=(
+            "In her one-to-one session Leeann said that Steve and Maggie had a 'big fight' "
+            "over the weekend and that she 'got caught up in it'. The classroom assistant "
+            "had seen bruising around both of Leeann's wrists when she pushed up her sleeves "
+            "to paint; Leeann said that was how she got it. Her words were written down as "
+            "she said them; she was not asked leading questions and was not examined."
+        ),
+        source=CHILD,
+        indicators=(SAFE, HEALTHY, NURTURED),
+        impact=NEGATIVE,
+        significance=HIGH,
+        action_taken=(
+            "The head teacher told at once, as the school's child protection procedures say. "
+            "Leeann stayed with the classroom assistant for the rest of the morning."
+        ),
+        recorded_hours_after=0.4,
+    ),
+    Entry(
+        children=LEEANN,
+        by="classteacher",
+        days_before=0,
+        at="15:00",
+        summary=(
+            "Leeann said the bruising on her wrists was caused by Steve and that he sometimes "
+            "makes her sit in a bath 'to cool down'"
+        ),
+        detail=(
+            "Towards the end of the school day Leeann came to her teacher and said that "
+            "Steve caused the bruising on her wrists, and that he sometimes makes her sit in "
+            "a bath 'to cool down'. Her teacher listened, did not ask leading questions, "
+            "and wrote down Leeann's words straight afterwards."
+        ),
+        source=CHILD,
+        indicators=(SAFE, HEALTHY, NURTURED),
+        impact=NEGATIVE,
+        significance=CHILD_PROTECTION,
+        action_taken=(
+            "The head teacher told at once and child protection procedures started: she "
+            "referred Leeann and Trent to Police Scotland and to social work. Leeann stays "
+            "in school with her teacher until police and social work decide where she goes "
+            "after school."
+        ),
+        withheld_reason=NOT_TELLING,
+        recorded_hours_after=0.25,
+    ),
+)
+
+FRIDAY_SHARES: tuple[Share, ...] = (
+    Share(
+        children=LEEANN,
+        by="headteacher",
+        to=("police", "social_work"),
+        days_before=0,
+        at="15:30",
+        purpose=Purpose.CHILD_PROTECTION.value,
+        categories=(Category.CORE.value, Category.HOUSEHOLD.value, Category.CHRONOLOGY.value),
+        justification=(
+            "Risk of significant harm. This afternoon Leeann (9) told her teacher that the "
+            "bruising on both her wrists was caused by Steve Munro, her mother's partner, "
+            "who lives with her, and that he sometimes makes her sit in a bath 'to cool "
+            "down'. This morning she was frightened of Steve and of her mother, and she told "
+            "the classroom assistant of a 'big fight' between Steve and Maggie Doyle at the "
+            "weekend. Police and social work need the school's record of Leeann, her "
+            "household and the school's chronology now, for an inter-agency referral "
+            "discussion before she leaves school today."
+        ),
+        family_not_told_reason=NOT_TELLING,
+    ),
+    Share(
+        children=TRENT,
+        by="headteacher",
+        to=("police", "social_work"),
+        days_before=0,
+        at="15:35",
+        purpose=Purpose.CHILD_PROTECTION.value,
+        categories=(Category.CORE.value, Category.HOUSEHOLD.value, Category.CHRONOLOGY.value),
+        justification=(
+            "Risk of significant harm. Trent (3) lives in the same household as his sister "
+            "Leeann, who disclosed today that Steve Munro, their mother's partner, caused "
+            "the bruising on her wrists and sometimes makes her sit in a bath 'to cool "
+            "down'. Trent was not brought to nursery today: his mother said he is 'poorly' "
+            "and left him with Maggie Doyle and her son Greg (17), and Steve said that "
+            "Maggie 'rules' what happens with Trent. Police and social work need the "
+            "school's record of Trent, his household and the nursery's chronology to "
+            "consider his safety in the same inter-agency referral discussion."
+        ),
+        family_not_told_reason=(
+            "Telling Corinne or Steve Munro before police and social work have acted could "
+            "put Leeann and Trent at risk: Leeann named Steve, who lives in the household."
+        ),
+    ),
+)
+
+FRIDAY: tuple[Event, ...] = (*FRIDAY_ENTRIES, *FRIDAY_SHARES)
+
 # --- loading ---------------------------------------------------------------------------
 
 
@@ -1061,6 +1439,7 @@ class Login:
 class DemoResult:
     logins: list[Login]
     friday: dt.date  # that Friday, the last day of term
+    with_friday: bool  # whether what happened on it was loaded
     counts: dict[str, int]  # what the database holds after the load
 
 
@@ -1114,8 +1493,22 @@ def _recorded_at(entry: Entry, occurred: dt.datetime, now: dt.datetime) -> dt.da
     return min(recorded, now - dt.timedelta(minutes=1))
 
 
-def step_count() -> int:
+def _steps(event: Event) -> int:
+    if isinstance(event, Entry | Consenting):
+        return len(event.children)
+    if isinstance(event, Share):
+        return len(event.children) * len(event.to)
+    return 1
+
+
+def _in_order(events: tuple[Event, ...]) -> list[Event]:
+    """In the order they happened (a stable sort: ties keep the order written)."""
+    return sorted(events, key=lambda e: (-e.days_before, e.at))
+
+
+def step_count(*, with_friday: bool = True) -> int:
     """How many steps `load` reports through `tick`."""
+    events = HISTORY + (FRIDAY if with_friday else ())
     return (
         1
         + len(AGENCIES)
@@ -1123,7 +1516,8 @@ def step_count() -> int:
         + len(CHILDREN)
         + len(PEOPLE) * len(CHILDREN)
         + len(NAMED_PERSONS)
-        + sum(len(e.children) for e in CHRONOLOGY)
+        + len(ISPS)
+        + sum(_steps(e) for e in events)
     )
 
 
@@ -1146,9 +1540,14 @@ def is_loaded() -> bool:
 
 
 def load(
-    stdout_write: Callable[[str], None], *, tick: Callable[[], None] | None = None
+    stdout_write: Callable[[str], None],
+    *,
+    tick: Callable[[], None] | None = None,
+    with_friday: bool = True,
 ) -> DemoResult:
-    """Load the case study into an empty database, in one transaction in each store.
+    """Load the case study into an empty database, in one transaction in each store:
+    the five months before that Friday, and — unless `with_friday` is false, for a
+    walk-through that records it live — the Friday itself.
 
     `stdout_write` is told of each stage; `tick` (if given) is called after each of the
     `step_count()` steps. E-mails of the notifications are not sent: the addresses are
@@ -1159,106 +1558,200 @@ def load(
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
         both_stores(),
     ):
-        friday = _load(stdout_write, step)
-    return DemoResult(logins=logins(), friday=friday, counts=counts())
+        friday = _Loader(stdout_write, step).load(with_friday=with_friday)
+    return DemoResult(logins=logins(), friday=friday, with_friday=with_friday, counts=counts())
 
 
-def _load(say: Callable[[str], None], step: Callable[[], None]) -> dt.date:
-    friday = that_friday(timezone.localdate())
-    now = timezone.now()
+class _Loader:
+    """Each step is a service call a practitioner's request would make."""
 
-    say(f"Agencies of {AREA} and their practitioners")
-    admin = Practitioner.objects.create_superuser(
-        ADMIN_USERNAME,
-        f"{ADMIN_USERNAME}@{EMAIL_DOMAIN}",
-        PASSWORD,
-        full_name=ADMIN_NAME,
-        job_title="System administrator",
-    )
-    step()
-    agencies: dict[str, Agency] = {}
-    for a in AGENCIES:
-        agencies[a.key] = create_agency(admin, name=a.name, kind=a.kind)
-        step()
-    staff: dict[str, Practitioner] = {}
-    for p in PRACTITIONERS:
-        staff[p.username] = create_practitioner(
-            admin,
-            username=p.username,
-            full_name=p.full_name,
-            agency_id=agencies[p.agency].pk,
-            roles=p.roles,
-            email=f"{p.username}@{EMAIL_DOMAIN}",
-            password=PASSWORD,
-            job_title=p.job_title,
-            phone=p.phone,
+    def __init__(self, say: Callable[[str], None], step: Callable[[], None]) -> None:
+        self.say = say
+        self.step = step
+        self.friday = that_friday(timezone.localdate())
+        self.now = timezone.now()
+        self.agencies: dict[str, Agency] = {}
+        self.staff: dict[str, Practitioner] = {}
+        self.children: dict[str, Child] = {}
+        self.people: dict[str, uuid.UUID] = {}
+        self.isps: dict[str, Isp] = {}
+        self.entries: dict[tuple[str, str], Concern] = {}  # (Entry.key, child key)
+        self.joined: set[tuple[str, str]] = set()
+
+    def load(self, *, with_friday: bool) -> dt.date:
+        self._agencies()
+        self._family()
+        self._protocols()
+        history = _in_order(HISTORY)
+        entries = sum(len(e.children) for e in history if isinstance(e, Entry))
+        self.say(
+            f"The chronology, views, consent and sharing: {entries} entries in the five "
+            f"months before Friday {self.friday:%d %B %Y}"
         )
-        step()
-
-    say("Leeann and Trent, and the people around them")
-    creator = staff[CREATED_BY]
-    children: dict[str, Child] = {}
-    for c in CHILDREN:
-        dob = born(friday, c.years, c.days)
-        children[c.key] = create_child(
-            creator,
-            given_name=c.given_name,
-            family_name=FAMILY_NAME,
-            date_of_birth=dob,
-            chi_number=make_chi(dob, c.chi_serial, c.sex),
-            sex=c.sex,
-            ethnicity=ETHNICITY,
-            religion=RELIGION,
-            languages=list(LANGUAGES),
-            address=ADDRESS,
-            postcode=POSTCODE,
-        )
-        step()
-    # Each adult is one person, related to both children.
-    people: dict[str, uuid.UUID] = {}
-    for c in CHILDREN:
-        for person in PEOPLE:
-            known = people.get(person.key)
-            relation = add_person(
-                creator,
-                children[c.key].pk,
-                relationship=person.relationship,
-                parental_responsibility=person.parental_responsibility,
-                lives_with=person.lives_with,
-                stays_overnight=person.stays_overnight,
-                caring_role=person.caring_role,
-                person_id=known,
-                given_name=None if known else person.given_name,
-                family_name=None if known else person.family_name,
-                date_of_birth=None if known else born(friday, person.years, person.days),
+        for event in history:
+            self._event(event)
+        if with_friday:
+            self.say(
+                f"That Friday, {self.friday:%d %B %Y}: the school's concerns, and the head "
+                "teacher's child protection disclosures to the police and social work"
             )
-            people[person.key] = relation.person_id
-            step()
+            for event in _in_order(FRIDAY):
+                self._event(event)
+        return self.friday
 
-    say("Named Persons: the head teacher for Leeann, the health visitor for Trent")
-    for child_key, username in NAMED_PERSONS.items():
-        assign(creator, children[child_key].pk, Assignment.Kind.NAMED_PERSON, staff[username].pk)
-        step()
+    def _agencies(self) -> None:
+        self.say(f"Agencies of {AREA} and their practitioners")
+        admin = Practitioner.objects.create_superuser(
+            ADMIN_USERNAME,
+            f"{ADMIN_USERNAME}@{EMAIL_DOMAIN}",
+            PASSWORD,
+            full_name=ADMIN_NAME,
+            job_title="System administrator",
+        )
+        self.step()
+        for a in AGENCIES:
+            self.agencies[a.key] = create_agency(admin, name=a.name, kind=a.kind)
+            self.step()
+        for p in PRACTITIONERS:
+            self.staff[p.username] = create_practitioner(
+                admin,
+                username=p.username,
+                full_name=p.full_name,
+                agency_id=self.agencies[p.agency].pk,
+                roles=p.roles,
+                email=f"{p.username}@{EMAIL_DOMAIN}",
+                password=PASSWORD,
+                job_title=p.job_title,
+                phone=p.phone,
+            )
+            self.step()
 
-    entries = sorted(CHRONOLOGY, key=lambda e: (-e.days_before, e.at))
-    say(
-        f"The chronology: {sum(len(e.children) for e in entries)} entries in the five months "
-        f"before Friday {friday:%d %B %Y}"
-    )
-    joined: set[tuple[str, str]] = set()
-    for entry in entries:
-        occurred = _moment(friday - dt.timedelta(days=entry.days_before), entry.at)
+    def _family(self) -> None:
+        self.say("Leeann and Trent, and the people around them")
+        creator = self.staff[CREATED_BY]
+        for c in CHILDREN:
+            dob = born(self.friday, c.years, c.days)
+            self.children[c.key] = create_child(
+                creator,
+                given_name=c.given_name,
+                family_name=FAMILY_NAME,
+                date_of_birth=dob,
+                chi_number=make_chi(dob, c.chi_serial, c.sex),
+                sex=c.sex,
+                ethnicity=ETHNICITY,
+                religion=RELIGION,
+                languages=list(LANGUAGES),
+                address=ADDRESS,
+                postcode=POSTCODE,
+            )
+            self.step()
+        # Each adult is one person, related to both children.
+        for c in CHILDREN:
+            for person in PEOPLE:
+                known = self.people.get(person.key)
+                relation = add_person(
+                    creator,
+                    self.children[c.key].pk,
+                    relationship=person.relationship,
+                    parental_responsibility=person.parental_responsibility,
+                    lives_with=person.lives_with,
+                    stays_overnight=person.stays_overnight,
+                    caring_role=person.caring_role,
+                    person_id=known,
+                    given_name=None if known else person.given_name,
+                    family_name=None if known else person.family_name,
+                    date_of_birth=None if known else born(self.friday, person.years, person.days),
+                )
+                self.people[person.key] = relation.person_id
+                self.step()
+
+        self.say("Named Persons: the head teacher for Leeann, the health visitor for Trent")
+        for child_key, username in NAMED_PERSONS.items():
+            assign(
+                creator,
+                self.children[child_key].pk,
+                Assignment.Kind.NAMED_PERSON,
+                self.staff[username].pk,
+            )
+            self.step()
+
+    def _protocols(self) -> None:
+        active = sum(1 for i in ISPS if i.approved_by is None)
+        self.say(
+            f"Information Sharing Protocols of {AREA}: {active} in force, "
+            f"{len(ISPS) - active} waiting for approval"
+        )
+        governance = {p.agency: p.username for p in PRACTITIONERS if IG in p.roles}
+        for data in ISPS:
+            isp = draft_isp(
+                self.staff[data.drafted_by],
+                title=data.title,
+                party_agency_ids=[self.agencies[a].pk for a in data.parties],
+                purposes=list(data.purposes),
+                categories=list(data.categories),
+                lawful_basis=data.lawful_basis,
+                special_category_condition=data.special_category_condition,
+                consent_required=data.consent_required,
+                onward_sharing=data.onward_sharing,
+                retention_days=data.retention_days,
+                review_date=self.friday + dt.timedelta(days=data.review_in_days),
+                security_conditions=data.security_conditions,
+                privacy_impact_assessment=data.privacy_impact_assessment,
+                key_post_holders=[
+                    {
+                        "agency_id": self.agencies[a].pk,
+                        "data_protection_officer": KEY_POST_HOLDERS[a].data_protection_officer,
+                        "senior_information_risk_owner": (
+                            KEY_POST_HOLDERS[a].senior_information_risk_owner
+                        ),
+                    }
+                    for a in data.parties
+                ],
+            )
+            # The drafter's own agency approves first, then the others.
+            drafter = self.staff[data.drafted_by].agency_id
+            approving = data.parties if data.approved_by is None else data.approved_by
+            for agency_key in sorted(approving, key=lambda a: self.agencies[a].pk != drafter):
+                isp = approve_isp(self.staff[governance[agency_key]], isp.pk)
+            self.isps[data.key] = isp
+            self.step()
+
+    def _event(self, event: Event) -> None:
+        if isinstance(event, Entry):
+            self._entry(event)
+        elif isinstance(event, Views):
+            self._views(event)
+        elif isinstance(event, Consenting):
+            self._consent(event)
+        else:
+            self._share(event)
+
+    def _join(self, username: str, child_key: str) -> None:
+        """Before a practitioner's first step about a child, they join the child's team."""
+        key = (username, child_key)
+        if key not in JOININGS or key in self.joined:
+            return
+        self.joined.add(key)
+        practitioner, child, joining = self.staff[username], self.children[child_key], JOININGS[key]
+        if joining.asks_named_person:
+            match(
+                practitioner,
+                given_name=child.given_name,
+                family_name=child.family_name,
+                date_of_birth=child.date_of_birth,
+                postcode=child.postcode,
+            )
+        involve(practitioner, child.pk, Involvement.Basis.TEAM_MEMBER, reason=joining.reason)
+
+    def _entry(self, entry: Entry) -> None:
+        occurred = _moment(self.friday - dt.timedelta(days=entry.days_before), entry.at)
         for child_key in entry.children:
-            child = children[child_key]
-            key = (entry.by, child_key)
-            if key in JOININGS and key not in joined:
-                _join(staff[entry.by], child, JOININGS[key])
-                joined.add(key)
-            record_concern(
-                staff[entry.by],
-                child.pk,
+            self._join(entry.by, child_key)
+            concern = record_concern(
+                self.staff[entry.by],
+                self.children[child_key].pk,
                 occurred_at=occurred,
-                recorded_at=_recorded_at(entry, occurred, now),
+                recorded_at=_recorded_at(entry, occurred, self.now),
                 summary=entry.summary,
                 detail=entry.detail,
                 source=entry.source,
@@ -1270,20 +1763,57 @@ def _load(say: Callable[[str], None], step: Callable[[], None]) -> dt.date:
                 withheld_from_family=bool(entry.withheld_reason),
                 withheld_reason=entry.withheld_reason,
             )
-            step()
-    return friday
+            if entry.key:
+                self.entries[(entry.key, child_key)] = concern
+            self.step()
 
-
-def _join(practitioner: Practitioner, child: Child, joining: Joining) -> None:
-    if joining.asks_named_person:
-        match(
-            practitioner,
-            given_name=child.given_name,
-            family_name=child.family_name,
-            date_of_birth=child.date_of_birth,
-            postcode=child.postcode,
+    def _views(self, views: Views) -> None:
+        self._join(views.by, views.child)
+        record_views(
+            self.staff[views.by],
+            self.children[views.child].pk,
+            whose="child" if views.whose == "child" else str(self.people[views.whose]),
+            views=views.views,
+            about=views.about,
         )
-    involve(practitioner, child.pk, Involvement.Basis.TEAM_MEMBER, reason=joining.reason)
+        self.step()
+
+    def _consent(self, consent: Consenting) -> None:
+        given_on = self.friday - dt.timedelta(days=consent.days_before)
+        for child_key in consent.children:
+            self._join(consent.by, child_key)
+            record_consent(
+                self.staff[consent.by],
+                self.children[child_key].pk,
+                given_by=str(self.people[consent.given_by]),
+                decision=Consent.Decision.GIVEN,
+                purposes=list(consent.purposes),
+                recipient_agency_ids=[self.agencies[a].pk for a in consent.recipients],
+                categories=list(consent.categories),
+                expires_on=given_on + dt.timedelta(days=consent.lasts_days),
+                views=consent.views,
+            )
+            self.step()
+
+    def _share(self, share: Share) -> None:
+        actor = self.staff[share.by]
+        for child_key in share.children:
+            self._join(share.by, child_key)
+            entry_ids = [self.entries[(key, child_key)].pk for key in share.entries]
+            for agency_key in share.to:
+                made = disclose(
+                    actor,
+                    self.children[child_key].pk,
+                    recipient_agency_id=self.agencies[agency_key].pk,
+                    purpose=share.purpose,
+                    categories=list(share.categories),
+                    justification=share.justification,
+                    entry_ids=entry_ids or None,
+                    family_not_informed_reason=share.family_not_told_reason,
+                )
+                if share.family_told:
+                    mark_family_informed(actor, made.pk, informed=True)
+                self.step()
 
 
 def counts() -> dict[str, int]:
@@ -1296,7 +1826,17 @@ def counts() -> dict[str, int]:
         "relationships": ChildRelationship.objects.count(),
         "entries": Concern.objects.count(),
         "restricted entries": Concern.objects.filter(restricted=True).count(),
+        "withheld entries": Concern.objects.filter(withheld_from_family=True).count(),
         "recording agencies": Concern.objects.values("agency_id").distinct().count(),
+        "isps": Isp.objects.count(),
+        "active isps": Isp.objects.filter(status=Isp.Status.ACTIVE).count(),
+        "draft isps": Isp.objects.filter(status=Isp.Status.DRAFT).count(),
+        "consents": Consent.objects.count(),
+        "views": View.objects.count(),
+        "disclosures": Disclosure.objects.count(),
+        "child protection disclosures": Disclosure.objects.filter(
+            child_protection_override=True
+        ).count(),
         "notifications": Notification.objects.count(),
         "pattern alerts": Notification.objects.filter(kind=Notification.Kind.PATTERN_ALERT).count(),
         "involvements": Involvement.objects.filter(ended_at__isnull=True).count(),

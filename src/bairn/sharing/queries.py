@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -103,25 +105,53 @@ class Transparency:
     entries: list[Concern]
     disclosures: list[Disclosure]
     withheld_count: int
-    consents: list[Consent]
+    withheld_disclosures_count: int
+    redact: Callable[[str], str]
+
+
+REDACTED = "[another person]"
+
+
+def third_party_redactor(child_id: uuid.UUID) -> Callable[[str], str]:
+    """Removes the names of the people recorded around the child from text meant for the
+    family (DOMAIN §4.8: nothing about other people). Free text can name anyone, so
+    information governance still reads the report before it is released."""
+    names: set[str] = set()
+    for person in Person.objects.filter(relationships__child_id=child_id):
+        full = f"{person.given_name} {person.family_name}".strip()
+        names.update(n for n in (full, person.given_name, person.family_name) if len(n) >= 2)
+    if not names:
+        return lambda text: text
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    return lambda text: pattern.sub(REDACTED, text)
 
 
 def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
     """What the family would be shown (DOMAIN §4.8), as the actor's agency answers for it
-    as a data controller: what is held and by whom, the agency's entries not withheld from
-    the family, every disclosure it made or received with its date, recipient, purpose and
-    lawful basis, and how many entries were withheld. Nothing about other people: no
-    household, no entry detail, no names of people other than the child."""
+    as a data controller: who holds records the family may be told of, the agency's
+    entries not withheld from the family (summaries with other people's names removed;
+    no detail), the disclosures it made or received with date, recipient, purpose and
+    lawful basis — but not one the family is not to be told of because that would put the
+    child at risk — and how many entries and disclosures were held back."""
     authorize(actor, Action.TRANSPARENCY_READ, child_id=child_id, object=f"child:{child_id}")
     assert actor.agency is not None
     child = Child.objects.get(pk=child_id)
     current = Concern.objects.filter(child_ref=child_id, amended_by__isnull=True)
+    # Only what the family may be told of counts: nothing withheld, nothing restricted.
+    shown = current.filter(withheld_from_family=False, restricted=False)
     held = (
-        current.values("agency_id", "agency__name")
+        shown.values("agency_id", "agency__name")
         .annotate(entries=Count("id"))
         .order_by("agency__name")
     )
     own = current.filter(agency=actor.agency)
+    disclosures = Disclosure.objects.filter(child_ref=child_id).filter(
+        Q(from_agency_id=actor.agency_id) | Q(to_agency_id=actor.agency_id)
+    )
+    hidden = Q(family_informed=Disclosure.FamilyInformed.NOT_INFORMED)
     return Transparency(
         child=child,
         agency=actor.agency,
@@ -134,10 +164,9 @@ def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
             .prefetch_related("indicators")
         ),
         disclosures=list(
-            Disclosure.objects.filter(child_ref=child_id)
-            .filter(Q(from_agency_id=actor.agency_id) | Q(to_agency_id=actor.agency_id))
-            .select_related("from_agency", "to_agency", "consent")
+            disclosures.exclude(hidden).select_related("from_agency", "to_agency", "consent")
         ),
         withheld_count=own.filter(withheld_from_family=True).count(),
-        consents=list(Consent.objects.filter(child_ref=child_id).prefetch_related("recipients")),
+        withheld_disclosures_count=disclosures.filter(hidden).count(),
+        redact=third_party_redactor(child_id),
     )

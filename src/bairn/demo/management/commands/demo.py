@@ -35,8 +35,9 @@ WARNING = (
 
 class Command(BaseCommand):
     help = (
-        "Load the case-study demo into an empty database and print the demo logins "
-        "(demo data only)."
+        "Load the case-study demo into an empty database — up to and including that "
+        "Friday, or with --before-friday up to it — and print the demo logins (demo data "
+        "only)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -47,6 +48,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--logins", action="store_true", help="only print the demo logins; load nothing"
+        )
+        parser.add_argument(
+            "--before-friday",
+            action="store_true",
+            help=(
+                "load everything up to that Friday and stop, so that its events can be "
+                "recorded live (by default the Friday is loaded too)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -73,27 +82,55 @@ class Command(BaseCommand):
                 "database. Use `bairn demo --if-empty` to leave it as it is, or point "
                 "BAIRN_DATA_DIR (or DATABASE_URL and IDENTITY_DATABASE_URL) at a new one."
             )
-        result = self._load()
+        with_friday = not options["before_friday"]
+        result = self._load(with_friday=with_friday)
+        self._render(Text(WARNING, style="bold yellow"))
+        self._render(Text(f"\n{self._summary(result)}\n\n{self._next(result)}\n"))
+        self._print_logins()
+
+    def _summary(self, result: casestudy.DemoResult) -> str:
         c = result.counts
         friday = f"{result.friday:%A %d %B %Y}"
         children = ", ".join(f"{k.given_name} ({k.years})" for k in casestudy.CHILDREN)
-        self._render(Text(WARNING, style="bold yellow"))
-        self._render(
-            Text(
-                f"\nLoaded {c['agencies']} agencies and {c['logins']} logins; {children} and "
-                f"the {c['people']} adults around them; {c['entries']} chronology entries "
-                f"({c['restricted entries']} restricted) from {c['recording agencies']} "
-                f"agencies in the five months before {friday}; {c['notifications']} "
-                f"notifications, {c['pattern alerts']} of them pattern alerts; "
-                f"{c['audit events']} audit events.\n\n"
-                f"That Friday, the last day of term, is {friday}. What happened on it is not "
-                "in the demo: record it as the school would have (sign in as classteacher, "
-                "assistant or headteacher).\n"
+        return (
+            f"Loaded {c['agencies']} agencies and {c['logins']} logins; {children} and the "
+            f"{c['people']} adults around them; {c['isps']} Information Sharing Protocols "
+            f"({c['active isps']} active, {c['draft isps']} draft); {c['entries']} chronology "
+            f"entries ({c['restricted entries']} restricted, {c['withheld entries']} withheld "
+            f"from the family) from {c['recording agencies']} agencies; {c['consents']} "
+            f"consents and {c['views']} views of the child and family; {c['disclosures']} "
+            f"disclosures ({c['child protection disclosures']} of them for child "
+            "protection); "
+            f"{c['notifications']} notifications, {c['pattern alerts']} of them pattern "
+            f"alerts; {c['audit events']} audit events."
+            + (
+                f"\n\nThat Friday, the last day of term, is {friday}, and it is in the demo: "
+                "the school's concerns and the head teacher's child protection disclosures "
+                "to Police Scotland and to social work."
+                if result.with_friday
+                else f"\n\nThat Friday, the last day of term, is {friday}. The demo stops "
+                "before it: the chronology covers the five months before."
             )
         )
-        self._print_logins()
 
-    def _load(self) -> casestudy.DemoResult:
+    def _next(self, result: casestudy.DemoResult) -> str:
+        if not result.with_friday:
+            return (
+                "Record the Friday as the school would have: sign in as classteacher, "
+                "assistant, nursery or headteacher to record the concerns, then as "
+                "headteacher (a senior) to disclose to the police and social work for child "
+                "protection (check first with the sharing-check)."
+            )
+        return (
+            "Sign in as sergeant or swmanager to see what the school disclosed (the "
+            "chronology marks each entry with the disclosure that lets them see it); as "
+            "ig.school for the review queue of child protection disclosures and the "
+            "transparency report, which leaves out the entry withheld from the family; as "
+            "classteacher to see that she may not disclose for child protection alone. "
+            "`bairn demo --before-friday` loads the demo without the Friday."
+        )
+
+    def _load(self, *, with_friday: bool) -> casestudy.DemoResult:
         self.stdout.write("Loading the case-study demo (demo data only)…")
         show = sys.stderr.isatty()
         with Progress(
@@ -106,7 +143,9 @@ class Command(BaseCommand):
             transient=True,
             disable=not show,
         ) as bar:
-            task = bar.add_task("Loading the demo", total=casestudy.step_count())
+            task = bar.add_task(
+                "Loading the demo", total=casestudy.step_count(with_friday=with_friday)
+            )
 
             def say(message: str) -> None:
                 if show:
@@ -115,7 +154,7 @@ class Command(BaseCommand):
                 else:
                     self.stdout.write(f"  {message}")
 
-            return casestudy.load(say, tick=lambda: bar.advance(task))
+            return casestudy.load(say, tick=lambda: bar.advance(task), with_friday=with_friday)
 
     def _print_logins(self) -> None:
         table = Table(
