@@ -106,6 +106,16 @@ def _entry_protections(
             )
 
 
+def _restricted_releaser(
+    actor: Practitioner, entries: list[Concern], authoriser: Practitioner | None
+) -> Practitioner | None:
+    """The senior who releases the caller's agency's restricted entries, if any are shared."""
+    if not any(e.restricted and e.agency_id == actor.agency_id for e in entries):
+        return None
+    assert actor.agency is not None
+    return actor if _senior_of(actor, actor.agency) else authoriser
+
+
 def covering_isps(
     from_agency: Agency, to_agency: Agency, purpose: str, categories: Sequence[str]
 ) -> tuple[list[Isp], list[str]]:
@@ -146,11 +156,25 @@ def covering_isps(
     return covering, why_not
 
 
+def _why_not(consent: Consent, recipient: Agency, purpose: str, category: str) -> str:
+    when = timezone.localtime(consent.recorded_at).strftime("%d %B %Y")
+    if purpose not in consent.purposes:
+        return f"the consent of {when} does not cover the purpose {purpose}"
+    if recipient.pk not in {a.pk for a in consent.recipients.all()}:
+        return f"the consent of {when} does not name {recipient.name} as a recipient"
+    return f"the consent of {when} does not cover {category}"
+
+
 def consent_for(
     child_id: uuid.UUID, recipient: Agency, purpose: str, categories: Sequence[str]
 ) -> tuple[Consent | None, list[str]]:
-    """The consent in force for this share, or why there is none (DOMAIN §4.4). The most
-    recent decision that covers the purpose, the recipient and every category counts."""
+    """The consent in force for this share, or why there is none (DOMAIN §4.4).
+
+    Each category is decided on its own: the most recent decision covering the purpose,
+    the recipient and that category counts, so a later refusal of one category is not
+    overridden by an earlier, wider agreement. Where the child has decided for
+    themself, their decision counts over a parent's (DOMAIN §2: a person with parental
+    responsibility decides only otherwise)."""
     consents = list(
         Consent.objects.filter(child_ref=child_id)
         .prefetch_related("recipients")
@@ -158,29 +182,43 @@ def consent_for(
     )
     if not consents:
         return None, ["the ISP relies on the family's agreement and no consent is recorded"]
-    misses: list[str] = []
-    for consent in consents:
-        when = timezone.localtime(consent.recorded_at).strftime("%d %B %Y")
-        recipients = {a.pk for a in consent.recipients.all()}
-        if purpose not in consent.purposes:
-            misses.append(f"the consent of {when} does not cover the purpose {purpose}")
+
+    def covers(consent: Consent, category: str) -> bool:
+        return (
+            purpose in consent.purposes
+            and category in consent.categories
+            and recipient.pk in {a.pk for a in consent.recipients.all()}
+        )
+
+    used: list[Consent] = []
+    against: list[str] = []
+    for category in categories:
+        own = [c for c in consents if c.person_ref is None and covers(c, category)]
+        pool = own or [c for c in consents if covers(c, category)]
+        if not pool:
+            against.append(
+                f"no consent covers sharing {category} with {recipient.name} for {purpose}"
+            )
+            against += [_why_not(c, recipient, purpose, category) for c in consents]
             continue
-        if recipient.pk not in recipients:
-            misses.append(f"the consent of {when} does not name {recipient.name} as a recipient")
-            continue
-        if missing := [c for c in categories if c not in consent.categories]:
-            misses.append(f"the consent of {when} does not cover {', '.join(missing)}")
-            continue
-        state = consent.state()
+        latest = pool[0]
+        when = timezone.localtime(latest.recorded_at).strftime("%d %B %Y")
+        who = "the child" if latest.person_ref is None else "a parent"
+        state = latest.state()
         if state == Consent.Decision.GIVEN:
-            return consent, []
-        if state == "withdrawn" and consent.withdrawn_at is not None:
-            gone = timezone.localtime(consent.withdrawn_at).strftime("%d %B %Y")
-            return None, [f"consent given on {when} was withdrawn on {gone}"]
-        if state == "expired" and consent.expires_on is not None:
-            return None, [f"consent given on {when} expired on {consent.expires_on:%d %B %Y}"]
-        return None, [f"consent was refused on {when}"]
-    return None, misses
+            used.append(latest)
+        elif state == "withdrawn" and latest.withdrawn_at is not None:
+            gone = timezone.localtime(latest.withdrawn_at).strftime("%d %B %Y")
+            against.append(f"consent to {category} given on {when} was withdrawn on {gone}")
+        elif state == "expired" and latest.expires_on is not None:
+            against.append(
+                f"consent to {category} given on {when} expired on {latest.expires_on:%d %B %Y}"
+            )
+        else:
+            against.append(f"{who} refused consent to {category} on {when}")
+    if against:
+        return None, list(dict.fromkeys(against))
+    return max(used, key=lambda c: c.recorded_at), []
 
 
 def decide_share(
@@ -272,6 +310,12 @@ def decide_share(
         )
     if against:
         return ShareDecision(False, tuple(against), isp=isp, consent=consent)
+    releaser = _restricted_releaser(actor, entries, authorised_by)
+    if releaser is not None:
+        reasons.append(
+            f"restricted entries released by {releaser.display_name}, a senior of "
+            f"{from_agency.name}"
+        )
     reasons.append("a reason why it is necessary and proportionate is recorded")
     return ShareDecision(
         True,
@@ -280,6 +324,7 @@ def decide_share(
         consent=consent,
         lawful_basis=isp.lawful_basis,
         special_category_condition=isp.special_category_condition,
+        authorised_by=releaser,
         entries=tuple(entries),
     )
 

@@ -540,7 +540,10 @@ def _announce_disclosure(disclosure: Disclosure, share_request: ShareRequest | N
 
 def extend_to_amendment(old: Concern, new: Concern) -> None:
     """A correction follows what was shared (accuracy): every disclosure in force that
-    released the old version releases the amendment too."""
+    released the old version releases the amendment too — unless the amendment made the
+    entry restricted, which only a senior of the agency may then release (DOMAIN §4.3)."""
+    if new.restricted and not old.restricted:
+        return
     now = timezone.now()
     for row in DisclosedEntry.objects.filter(concern=old, disclosure__expires_at__gt=now):
         DisclosedEntry.objects.get_or_create(disclosure_id=row.disclosure_id, concern=new)
@@ -582,6 +585,17 @@ def mark_family_informed(
 # --- share requests -------------------------------------------------------------------
 
 DECIDING_ROLES = (Role.NAMED_PERSON, Role.SENIOR, Role.INFORMATION_GOVERNANCE)
+
+
+def may_decide(actor: Practitioner, request: ShareRequest) -> bool:
+    """The holder's seniors and information governance, and the child's own Named Person
+    where they work for the holder, decide a request."""
+    if actor.agency_id != request.holder_agency_id:
+        return False
+    if actor.has_role(Role.SENIOR) or actor.has_role(Role.INFORMATION_GOVERNANCE):
+        return True
+    named = current_assignee(request.child_ref, Assignment.Kind.NAMED_PERSON)
+    return named is not None and named.pk == actor.pk
 
 
 def request_share(
@@ -686,9 +700,10 @@ def decide_request(
         child_id=request.child_ref,
         object=f"share_request:{request.pk}",
     )
-    if not any(actor.has_role(r) for r in DECIDING_ROLES):
+    if not may_decide(actor, request):
         refusal = Decision.forbid(
-            "only the holder's Named Person, a senior or information governance decides"
+            "only the child's Named Person, a senior or information governance of the "
+            "holding agency decides"
         )
         audit.record(
             actor=actor,
@@ -696,6 +711,7 @@ def decide_request(
             outcome=audit.REFUSED,
             object=f"share_request:{request.pk}",
             child_id=request.child_ref,
+            purpose=request.purpose,
             reason=refusal.reasons[0],
         )
         raise Forbidden(refusal)
