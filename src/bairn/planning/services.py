@@ -12,11 +12,8 @@ from django.utils import timezone
 
 from bairn.access.policy import (
     Action,
-    Decision,
-    Forbidden,
     authorize,
     current_assignee,
-    decide,
     visible_entries,
 )
 from bairn.agencies.models import Agency, Assignment, Involvement, Practitioner
@@ -205,11 +202,24 @@ def _normalise(
     if errors:
         raise Invalid(errors)
     team = list(dict.fromkeys([*team_ids, *owners]))
+    known = {n["id"] for n in (previous or {}).get("needs", [])} | {
+        a["id"] for n in (previous or {}).get("needs", []) for a in n["actions"]
+    }
+    taken: set[str] = set()
+
+    def identity(given: object) -> str:
+        """A need's or action's id: kept when the plan already had it (once); otherwise a
+        new one, so a copied or repeated id cannot make two items one."""
+        key = str(given) if given else ""
+        if key and key in known and key not in taken:
+            taken.add(key)
+            return key
+        return str(uuid.uuid4())
 
     def action_content(action: dict[str, Any]) -> dict[str, Any]:
         owner = people[action["owner_id"]]
         return {
-            "id": str(action.get("id") or uuid.uuid4()),
+            "id": identity(action.get("id")),
             "description": action["description"],
             "owner_id": str(owner.pk),
             "owner": owner.display_name,
@@ -221,7 +231,7 @@ def _normalise(
 
     content_needs = [
         {
-            "id": str(need.get("id") or uuid.uuid4()),
+            "id": identity(need.get("id")),
             "indicators": list(need["indicators"]),
             "description": need["description"],
             "outcome": need["outcome"],
@@ -263,67 +273,115 @@ def save_plan(
     Every version is kept with what changed. The Lead Professional named is assigned; the
     team (and every action's owner) may read the plan."""
     authorize(actor, Action.PLAN_WRITE, child_id=child_id, object=f"child:{child_id}")
+    current_lead = current_assignee(child_id, Assignment.Kind.LEAD_PROFESSIONAL)
+    if current_lead is not None and current_lead.pk != lead_professional_id:
+        shown = _current_content(child_id)
+        if shown is not None and str(lead_professional_id) == shown["lead_professional_id"]:
+            # Handed over since this version was saved: an edit that leaves the field as
+            # it was does not hand it back.
+            lead_professional_id = current_lead.pk
     lead = assignable(
         lead_professional_id, Assignment.Kind.LEAD_PROFESSIONAL, field="lead_professional_id"
     )
-    current_lead = current_assignee(child_id, Assignment.Kind.LEAD_PROFESSIONAL)
     if current_lead is None or current_lead.pk != lead.pk:
         # Checked before the transaction so that a refusal is audited (policy.authorize).
         authorize(
             actor, Action.LEAD_PROFESSIONAL_ASSIGN, child_id=child_id, object=f"child:{child_id}"
         )
-    with transaction.atomic():
-        plan = (
-            Plan.objects.select_for_update()
-            .filter(child_ref=child_id, closed_at__isnull=True)
-            .first()
-        )
-        current = plan.version if plan else 0
-        if version != current:
-            raise Conflict(
-                f"The plan has changed since version {version}: it is now version {current}. "
-                "Reload it and make your change again.",
-                field="version",
-                current_version=current,
+    # Checked and put together first; written only if the plan is still at that version.
+    plan = Plan.objects.filter(child_ref=child_id, closed_at__isnull=True).first()
+    current = plan.version if plan else 0
+    if version != current:
+        raise _stale(version, current)
+    previous = (
+        PlanVersion.objects.get(plan=plan, version=current).content if plan and current else None
+    )
+    content = _normalise(
+        lead=lead,
+        previous=previous,
+        team_ids=team_ids,
+        reason_for_plan=reason_for_plan,
+        needs=needs,
+        child_views=child_views,
+        family_views=family_views,
+        review_date=review_date,
+        contingency=contingency,
+    )
+    try:
+        with transaction.atomic():
+            return _write_version(
+                actor,
+                child_id,
+                version=version,
+                lead=lead,
+                meeting=meeting,
+                previous=previous,
+                content=content,
             )
-        previous = (
-            PlanVersion.objects.get(plan=plan, version=current).content
-            if plan and current
-            else None
-        )
-        content = _normalise(
-            lead=lead,
-            team_ids=team_ids,
-            reason_for_plan=reason_for_plan,
-            needs=needs,
-            child_views=child_views,
-            family_views=family_views,
-            review_date=review_date,
-            contingency=contingency,
-            previous=previous,
-        )
-        if plan is None:
-            plan = Plan.objects.create(child_ref=child_id)
-        saved = PlanVersion.objects.create(
-            plan=plan,
-            version=current + 1,
-            saved_at=timezone.now(),
-            saved_by=actor,
-            content=content,
-            changes=describe_changes(previous, content),
-            meeting=meeting,
-        )
-        Plan.objects.filter(pk=plan.pk).update(version=current + 1)
-        write_assignment(actor, child_id, Assignment.Kind.LEAD_PROFESSIONAL, lead)
-        _sync_team(actor, child_id, previous, content)
-        audit.record(
-            actor=actor,
-            action=Action.PLAN_WRITE,
-            object=f"plan:{plan.pk}",
-            child_id=child_id,
-            purpose="plan_coordination",
-            reason=f"version {current + 1}",
-        )
+    except IntegrityError as exc:  # two first versions at once: the other one won
+        raise _stale(version, _current_version(child_id)) from exc
+
+
+def _current_version(child_id: uuid.UUID) -> int:
+    plan = Plan.objects.filter(child_ref=child_id, closed_at__isnull=True).first()
+    return plan.version if plan else 0
+
+
+def _current_content(child_id: uuid.UUID) -> dict[str, Any] | None:
+    plan = Plan.objects.filter(child_ref=child_id, closed_at__isnull=True).first()
+    if plan is None or plan.version == 0:
+        return None
+    found = PlanVersion.objects.filter(plan=plan, version=plan.version).first()
+    return found.content if found else None
+
+
+def _stale(version: int, current: int) -> Conflict:
+    return Conflict(
+        f"The plan has changed since version {version}: it is now version {current}. "
+        "Reload it and make your change again.",
+        field="version",
+        current_version=current,
+    )
+
+
+def _write_version(
+    actor: Practitioner,
+    child_id: uuid.UUID,
+    *,
+    version: int,
+    lead: Practitioner,
+    meeting: Meeting | None,
+    previous: dict[str, Any] | None,
+    content: dict[str, Any],
+) -> PlanVersion:
+    plan = (
+        Plan.objects.select_for_update().filter(child_ref=child_id, closed_at__isnull=True).first()
+    )
+    current = plan.version if plan else 0
+    if version != current:
+        raise _stale(version, current)
+    if plan is None:
+        plan = Plan.objects.create(child_ref=child_id)
+    saved = PlanVersion.objects.create(
+        plan=plan,
+        version=current + 1,
+        saved_at=timezone.now(),
+        saved_by=actor,
+        content=content,
+        changes=describe_changes(previous, content),
+        meeting=meeting,
+    )
+    Plan.objects.filter(pk=plan.pk).update(version=current + 1)
+    write_assignment(actor, child_id, Assignment.Kind.LEAD_PROFESSIONAL, lead)
+    _sync_team(actor, child_id, previous, content)
+    audit.record(
+        actor=actor,
+        action=Action.PLAN_WRITE,
+        object=f"plan:{plan.pk}",
+        child_id=child_id,
+        purpose="plan_coordination",
+        reason=f"version {current + 1}",
+    )
     return saved
 
 
@@ -407,11 +465,13 @@ def record_meeting(
         errors["held_on"] = "Record a meeting once it has been held."
     if not decisions.strip():
         errors["decisions"] = "Record the decisions."
-    plan = Plan.objects.filter(child_ref=child_id, closed_at__isnull=True).first()
-    if actions and plan is None:
-        errors["actions"] = "There is no plan for these actions to join: make the plan first."
+    plan = Plan.objects.filter(child_ref=child_id, closed_at__isnull=True, version__gt=0).first()
+    _check_meeting_actions(plan, actions, errors)
     if errors:
         raise Invalid(errors)
+    if actions:
+        # Actions join the plan through its Lead Professional or Named Person.
+        authorize(actor, Action.PLAN_WRITE, child_id=child_id, object=f"child:{child_id}")
     with transaction.atomic():
         meeting = Meeting.objects.create(
             child_ref=child_id,
@@ -442,19 +502,10 @@ def _actions_into_plan(
     meeting: Meeting,
     actions: Sequence[dict[str, Any]],
 ) -> None:
-    if decide(actor, Action.PLAN_WRITE, child_id=child_id).allowed is False:
-        raise Forbidden(
-            Decision.forbid("actions join the plan through its Lead Professional or Named Person")
-        )
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    content = PlanVersion.objects.get(plan=plan, version=plan.version).content
-    data = plan_input(content)
-    needs = data["needs"]
-    for i, action in enumerate(actions):
-        index = action.get("need_index", 0)
-        if not 0 <= index < len(needs):
-            raise Invalid({f"actions.{i}.need_index": "The plan has no need with this number."})
-        needs[index]["actions"].append(
+    data = plan_input(PlanVersion.objects.get(plan=plan, version=plan.version).content)
+    for action in actions:
+        data["needs"][action.get("need_index", 0)]["actions"].append(
             {
                 "description": action["description"],
                 "owner_id": action["owner_id"],
@@ -463,6 +514,24 @@ def _actions_into_plan(
             }
         )
     save_plan(actor, child_id, version=plan.version, meeting=meeting, **data)
+
+
+def _check_meeting_actions(
+    plan: Plan | None, actions: Sequence[dict[str, Any]], errors: dict[str, str]
+) -> None:
+    """Meeting actions are checked as the caller sent them, before anything is saved."""
+    if not actions:
+        return
+    if plan is None:
+        errors["actions"] = "There is no plan for these actions to join: make the plan first."
+        return
+    needs = PlanVersion.objects.get(plan=plan, version=plan.version).content["needs"]
+    owners = _practitioners([a["owner_id"] for a in actions])
+    for i, action in enumerate(actions):
+        if not 0 <= action.get("need_index", 0) < len(needs):
+            errors[f"actions.{i}.need_index"] = "The plan has no need with this number."
+        if action["owner_id"] not in owners:
+            errors[f"actions.{i}.owner_id"] = "No active practitioner has this id."
 
 
 # --- child protection: IRD and the register ------------------------------------------------
@@ -568,14 +637,15 @@ def announce_overdue(today: dt.date | None = None) -> int:
     plans = Plan.objects.filter(closed_at__isnull=True, version__gt=0)
     for plan in plans:
         content = PlanVersion.objects.get(plan=plan, version=plan.version).content
-        lead_id = uuid.UUID(content["lead_professional_id"])
+        assigned = current_assignee(plan.child_ref, Assignment.Kind.LEAD_PROFESSIONAL)
+        lead_id = assigned.pk if assigned else uuid.UUID(content["lead_professional_id"])
         for need in content["needs"]:
             for action in need["actions"]:
                 if action["status"] not in OPEN_STATUSES:
                     continue
                 if dt.date.fromisoformat(action["due_on"]) >= today:
                     continue
-                key = f"action:{action['id']}:{action['due_on']}"
+                key = f"action:{plan.pk}:{action['id']}:{action['due_on']}"
                 text = (
                     f"An action of a Child's Plan was due on {action['due_on']} and is "
                     f"still {action['status'].replace('_', ' ')}: {action['description']} "
