@@ -12,7 +12,7 @@ PORT ?= 8000
 
 export BAIRN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres clean
+.PHONY: run test install lint typecheck test-sqlite test-postgres screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Bairn needs Python 3.11 (found " + sys.version.split()[0] + ")")'
@@ -41,12 +41,19 @@ typecheck: $(STAMP)
 
 test-sqlite: $(STAMP)
 	@echo "== tests on SQLite =="
+	scripts/ensure-chromium
 	env -u DATABASE_URL -u IDENTITY_DATABASE_URL $(BIN)/pytest -q
 
 test-postgres: $(STAMP)
 	@echo "== tests on PostgreSQL =="
 	scripts/ensure-postgres
+	scripts/ensure-chromium
 	DATABASE_URL=$(PG_URL) IDENTITY_DATABASE_URL=$(PG_IDENTITY_URL) $(BIN)/pytest -q --create-db
+
+## make screenshots: the browser tests, saving the README's pictures in docs/screenshots
+screenshots: $(STAMP)
+	scripts/ensure-chromium
+	BAIRN_SCREENSHOTS=$(CURDIR)/docs/screenshots env -u DATABASE_URL -u IDENTITY_DATABASE_URL $(BIN)/pytest -q tests/browser
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

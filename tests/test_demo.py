@@ -4,22 +4,26 @@ is what a practitioner sees through the API."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import io
+import json
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from pypdf import PdfReader
 
 from bairn.agencies.models import Agency, Practitioner
 from bairn.agencies.services import create_agency
 from bairn.audit.models import AuditEvent
 from bairn.chronology.models import Concern
-from bairn.demo import casestudy
+from bairn.demo import afterwards, casestudy
 from bairn.people.chi import validate_chi
 from bairn.people.models import Child, Person
+from bairn.planning.models import Assessment, Ird, Meeting, Plan, RegisterEntry
+from bairn.reference import MY_WORLD_AREAS, Indicator
 from bairn.sharing.models import Consent, Disclosure, Isp
 from tests.factories import Api
 
@@ -82,7 +86,9 @@ def test_the_demo_loads_into_an_empty_database(demo: str) -> None:
     assert casestudy.PASSWORD in demo
     assert Agency.objects.count() == len(casestudy.AGENCIES)
     assert Practitioner.objects.count() == len(casestudy.PRACTITIONERS) + 1
-    assert Concern.objects.count() == entry_count(casestudy.HISTORY + casestudy.FRIDAY)
+    assert Concern.objects.count() == entry_count(
+        casestudy.HISTORY + casestudy.FRIDAY + afterwards.ENTRIES
+    )
     assert "it is in the demo" in demo
     # Every role of DOMAIN §1 has somebody; every demo login signs in.
     roles = {r for p in Practitioner.objects.all() for r in p.roles}
@@ -157,13 +163,16 @@ def test_logins_only_prints() -> None:
     assert not Agency.objects.exists()
 
 
-def test_named_persons(demo: str) -> None:
+@pytest.mark.parametrize("option", [(), ("--before-friday",)])
+def test_named_persons_and_after_the_friday_the_lead_professional(option: tuple[str]) -> None:
+    run(*option)
+    lead = None if option else user("socialworker").full_name
     trent = get(Api(user("healthvisitor")), f"/children/{child('Trent').pk}")
     assert trent["named_person"]["name"] == user("healthvisitor").full_name
-    assert trent["lead_professional"] is None
+    assert (trent["lead_professional"] or {}).get("name") == lead
     leeann = get(Api(user("headteacher")), f"/children/{child('Leeann').pk}")
     assert leeann["named_person"]["name"] == user("headteacher").full_name
-    assert leeann["lead_professional"] is None
+    assert (leeann["lead_professional"] or {}).get("name") == lead
 
 
 def test_maggie_and_greg_care_without_a_legal_tie(demo: str) -> None:
@@ -226,7 +235,7 @@ def test_the_named_person_sees_her_own_agency_but_is_alerted_to_the_pattern(demo
         if n["kind"] == "concern_recorded" and n["child_id"] == str(leeann.pk)
     }
     assert held >= {casestudy.AGENCY_NAMES["police"], casestudy.AGENCY_NAMES["support"]}
-    other = Concern.objects.filter(child_ref=leeann.pk).exclude(agency_id=head.agency_id)
+    other = Concern.objects.filter(child_ref=leeann.pk).exclude(agency=head.agency)
     for n in notes:
         for entry in other:
             assert entry.summary not in n["text"]
@@ -282,11 +291,15 @@ def test_before_friday_stops_short_of_that_friday() -> None:
     assert Disclosure.objects.count() == 2
     assert not Disclosure.objects.filter(child_protection_override=True).exists()
     assert not Disclosure.objects.filter(purpose="child_protection").exists()
+    # Nor is anything that came after it.
+    for model in (Ird, Assessment, Plan, Meeting, RegisterEntry):
+        assert not model.objects.exists(), model
+    assert "Child Protection Planning Meeting" not in out
 
 
 def test_that_friday_as_the_school_recorded_it(demo: str) -> None:
     start = friday_start()
-    friday = Concern.objects.filter(occurred_at__gte=start)
+    friday = Concern.objects.filter(summary__in={e.summary for e in casestudy.FRIDAY_ENTRIES})
     assert friday.count() == entry_count(casestudy.FRIDAY)
     assert all(e.occurred_at < start + dt.timedelta(days=1) for e in friday)
     assert all(e.occurred_at < e.recorded_at <= timezone.now() for e in friday)
@@ -522,3 +535,259 @@ def test_the_audit_holds_after_the_load(demo: str) -> None:
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"agency.create", "practitioner.create", "child.create", "people.add"} <= actions
     assert {"named_person.assign", "concern.create", "child.match"} <= actions
+
+
+# --- after that Friday: the IRD, the assessments and the Child's Plans ---------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def after_friday() -> list[Concern]:
+    keys = {e.summary for e in afterwards.ENTRIES}
+    return list(Concern.objects.filter(summary__in=keys))
+
+
+def test_the_ird_on_the_friday_evening(demo: str) -> None:
+    leeann, trent = child("Leeann"), child("Trent")
+    found = get(Api(user("sergeant")), f"/children/{leeann.pk}/child-protection")
+    (ird,) = found["irds"]
+    assert found["registration"] is None
+    assert set(ird["participants"]) == {
+        casestudy.AGENCY_NAMES[k] for k in ("police", "social_work", "health", "school")
+    }
+    assert ird["recorded_by"] == user("sergeant").display_name
+    started = dt.datetime.fromisoformat(ird["started_at"])
+    # After the school's disclosures (15:35), on the Friday evening, and not in the future.
+    assert friday_start() + dt.timedelta(hours=15, minutes=35) < started <= timezone.now()
+    assert started < friday_start() + dt.timedelta(days=1)
+    for words in ("child protection disclosures", "health visitor", "attended a disturbance"):
+        assert words in ird["information_shared"], words
+    for words in (
+        "joint police and social work investigation",
+        "safety plan",
+        "medical",
+        "interview",
+    ):
+        assert words in ird["decisions"], words
+    assert "stays with his brother" in ird["decisions"]
+    # The partners' seniors and Leeann's Named Person and plan team see it; a constable
+    # whose agency took part, but who is none of those, does not.
+    for username in ("swmanager", "healthvisitor", "headteacher"):
+        assert len(get(Api(user(username)), f"/children/{leeann.pk}/child-protection")["irds"]) == 1
+    assert get(Api(user("constable")), f"/children/{leeann.pk}/child-protection")["irds"] == []
+    assert Api(user("housing")).get(f"/children/{leeann.pk}/child-protection").status_code == 404
+    # The police intelligence about Steve Munro stays restricted: the IRD only says it was
+    # given.
+    restricted = Concern.objects.get(child_ref=leeann.pk, restricted=True)
+    teacher = Api(user("classteacher")).get(f"/children/{leeann.pk}/child-protection")
+    assert teacher.status_code == 200
+    assert "former partner" in restricted.detail
+    assert "former partner" not in teacher.content.decode()
+    assert Ird.objects.filter(child_ref=trent.pk).count() == 1
+    # The Child Protection Planning Meeting is not held yet: nobody is registered, and the
+    # command says when it is due.
+    assert not RegisterEntry.objects.exists()
+    due = started.date() + dt.timedelta(days=afterwards.CPPM_WITHIN_DAYS)
+    assert f"Child Protection Planning Meeting is due by {due:%A %d %B %Y}" in " ".join(
+        demo.split()
+    )
+
+
+def test_after_the_friday_nothing_is_in_the_future(demo: str) -> None:
+    entries = after_friday()
+    assert len(entries) == entry_count(afterwards.ENTRIES)
+    disclosed = friday_start() + dt.timedelta(hours=15, minutes=35)
+    now = timezone.now()
+    for e in entries:
+        assert disclosed < e.occurred_at < e.recorded_at <= now
+    ird = Ird.objects.get(child_ref=child("Leeann").pk)
+    assert all(e.occurred_at > ird.started_at for e in entries)
+    for meeting in Meeting.objects.all():
+        assert ird.started_at.date() <= meeting.held_on <= timezone.localdate()
+    # The strengths are in the chronology after the Friday too.
+    assert {e.impact for e in entries} >= {"positive", "negative"}
+
+
+def test_loaded_the_day_after_the_friday(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no room after the Friday, the later steps squeeze in before the load."""
+    friday = casestudy.that_friday(timezone.localdate())
+    saturday = timezone.make_aware(dt.datetime.combine(friday, dt.time(0, 20)))
+    saturday += dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: saturday)
+    out = run()
+    assert casestudy.that_friday(timezone.localdate()) == friday
+    ird = Ird.objects.get(child_ref=child("Leeann").pk)
+    assert ird.started_at == timezone.make_aware(dt.datetime.combine(friday, dt.time(17)))
+    entries = sorted(after_friday(), key=lambda e: e.occurred_at)
+    assert entries
+    for e in entries:
+        assert ird.started_at < e.occurred_at < e.recorded_at <= saturday
+    assert {m.held_on for m in Meeting.objects.all()} == {friday + dt.timedelta(days=1)}
+    assert Plan.objects.filter(version=2).count() == 2
+    assert "Child Protection Planning Meeting is due by" in " ".join(out.split())
+
+
+def test_the_schedule_keeps_the_order_and_stays_in_the_past() -> None:
+    base = timezone.make_aware(dt.datetime(2026, 6, 26, 17))
+    wanted = [base + dt.timedelta(days=d) for d in (0, 1, 3, 4, 5)]
+    assert afterwards.schedule(wanted, base + dt.timedelta(days=9)) == wanted
+    now = base + dt.timedelta(hours=8)
+    got = afterwards.schedule(wanted, now)
+    assert got[0] == base
+    assert got == sorted(got)
+    assert len(set(got)) == len(got)
+    assert got[-1] < now
+
+
+def test_leeanns_assessment(demo: str) -> None:
+    leeann = child("Leeann")
+    api = Api(user("socialworker"))
+    (assessment,) = get(api, f"/children/{leeann.pk}/assessments")["assessments"]
+    assert assessment["started_by"] == user("socialworker").display_name
+    assert set(assessment["agencies"]) == {
+        casestudy.AGENCY_NAMES[k] for k in ("social_work", "school", "health", "support")
+    }
+    indicators = assessment["indicators"]
+    assert set(indicators) == set(Indicator.values)
+    assert indicators["safe"]["rating"] == "significant_concern"
+    # Strengths as well as concerns.
+    school = casestudy.AGENCY_NAMES["school"]
+    (achieving,) = [v for v in indicators["achieving"]["views"] if v["agency"] == school]
+    assert achieving["rating"] == "strength"
+    assert "art" in achieving["notes"]
+    ratings = {v["rating"] for i in indicators.values() for v in i["views"]}
+    assert ratings >= {"strength", "some_concern", "significant_concern"}
+    # The school's view on every indicator; each view's evidence is entries its author sees.
+    assert {c for c, i in indicators.items() for v in i["views"] if v["agency"] == school} == set(
+        Indicator.values
+    )
+    seen: dict[str, set[str]] = {}
+    views = [v for i in indicators.values() for v in i["views"]]
+    for v in views:
+        author = Practitioner.objects.get(full_name=v["author"])
+        if author.username not in seen:
+            listed = get(Api(author), f"/children/{leeann.pk}/chronology")["entries"]
+            seen[author.username] = {e["id"] for e in listed}
+        assert set(v["evidence_entry_ids"]) <= seen[author.username], v
+    assert sum(1 for v in views if v["evidence_entry_ids"]) >= len(views) - 1
+    assert set(assessment["my_world"]) <= {a.code for a in MY_WORLD_AREAS}
+    assert {a.side for a in MY_WORLD_AREAS if a.code in assessment["my_world"]} == {
+        "grow",
+        "care",
+        "world",
+    }
+    axes = {f["axis"] for f in assessment["resilience_matrix"]}
+    assert axes == {"resilience", "vulnerability", "protective", "adversity"}
+    assert set(assessment["five_questions"]) == {"1", "2", "3", "4", "5"}
+
+    # The wellbeing wheel shows all eight indicators, each with a rating.
+    response = api.get(f"/children/{leeann.pk}/wellbeing-wheel.svg")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    groups = {g.get("data-indicator") or "": g for g in root.iter(f"{SVG}g")}
+    groups.pop("", None)
+    assert set(groups) == set(Indicator.values)
+    for code, g in groups.items():
+        assert g.get("data-rating") == indicators[code]["rating"]
+        words = [t.text or "" for t in g.iter(f"{SVG}text")]
+        assert words[0] == Indicator(code).label
+        assert "Not assessed" not in " ".join(words)
+    assert api.get(f"/children/{leeann.pk}/resilience-matrix.svg").status_code == 200
+
+
+def test_leeanns_plan(demo: str) -> None:
+    leeann = child("Leeann")
+    lead = user("socialworker")
+    api = Api(lead)
+    plan = get(api, f"/children/{leeann.pk}/plan")
+    assert plan["version"] >= 2
+    assert plan["lead_professional_id"] == str(lead.pk)
+    needs = plan["needs"]
+    assert {i for n in needs for i in n["indicators"]} >= {
+        "safe",
+        "nurtured",
+        "achieving",
+        "included",
+        "healthy",
+    }
+    actions = [a for n in needs for a in n["actions"]]
+    assert {a["agency"] for a in actions} == {
+        casestudy.AGENCY_NAMES[k] for k in ("school", "health", "social_work", "support")
+    }
+    assert {a["status"] for a in actions} >= {"planned", "in_progress", "done"}
+    for need in needs:
+        assert need["description"]
+        assert need["outcome"]
+        assert need["evidence"]
+        assert need["actions"]
+    today = timezone.localdate()
+    open_actions = [a for a in actions if a["status"] != "done"]
+    assert all(dt.date.fromisoformat(a["due_on"]) > today for a in open_actions)
+    review = dt.date.fromisoformat(plan["review_date"])
+    assert today + dt.timedelta(days=30) < review < today + dt.timedelta(days=60)
+    assert "I want to stay with my mum" in plan["child_views"]
+    assert "Corinne" in plan["family_views"]
+    assert "Steve Munro" in plan["family_views"]
+    assert "does not agree" in plan["family_views"]
+    assert plan["contingency"]
+    assert plan["reason_for_plan"]
+
+    # Version 1 by the Named Person, version 2 with the meeting's actions.
+    versions = get(api, f"/children/{leeann.pk}/plan/versions")["versions"]
+    assert [v["version"] for v in versions] == list(range(1, plan["version"] + 1))
+    assert versions[0]["saved_by"] == user("headteacher").display_name
+    assert versions[0]["changes"] == ["Plan made."]
+    (meeting,) = get(api, f"/children/{leeann.pk}/meetings")["meetings"]
+    assert meeting["family_attended"] is True
+    assert user("headteacher").display_name in meeting["attendees"]
+    (data,) = [m for m in afterwards.MEETINGS if m.child == "leeann"]
+    changes = " ".join(versions[1]["changes"])
+    for _, act in data.actions:
+        assert f"Action added: {act.description[:40]}" in changes, act.description
+
+    # The plan as a PDF, for meetings.
+    response = api.get(f"/children/{leeann.pk}/plan.pdf")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert f"Leeann {casestudy.FAMILY_NAME}" in text
+    assert needs[0]["description"] in text
+    assert f"Version {plan['version']}" in text
+
+    # The Named Person and the plan's team see it; the class teacher, not on the team,
+    # does not (she still sees the chronology), nor does an outsider.
+    for username in ("headteacher", "assistant", "healthvisitor", "familysupport"):
+        assert Api(user(username)).get(f"/children/{leeann.pk}/plan").status_code == 200
+    teacher = Api(user("classteacher"))
+    assert teacher.get(f"/children/{leeann.pk}/plan").status_code == 404
+    assert teacher.get(f"/children/{leeann.pk}/plan.pdf").status_code == 404
+    assert teacher.get(f"/children/{leeann.pk}/assessments").status_code == 404
+    assert teacher.get(f"/children/{leeann.pk}/chronology").status_code == 200
+    assert Api(user("housing")).get(f"/children/{leeann.pk}/plan").status_code == 404
+
+
+def test_trents_assessment_and_plan(demo: str) -> None:
+    trent = child("Trent")
+    api = Api(user("healthvisitor"))
+    (assessment,) = get(api, f"/children/{trent.pk}/assessments")["assessments"]
+    assert set(assessment["agencies"]) == {
+        casestudy.AGENCY_NAMES["health"],
+        casestudy.AGENCY_NAMES["school"],
+    }
+    assert assessment["indicators"]["nurtured"]["rating"] == "significant_concern"
+    assert assessment["indicators"]["active"]["rating"] == "strength"
+    plan = get(api, f"/children/{trent.pk}/plan")
+    assert plan["lead_professional"] == user("socialworker").display_name
+    assert plan["version"] == 2
+    assert len(plan["needs"]) >= 2
+    assert "autism" in plan["family_views"]
+    assert Api(user("nursery")).get(f"/children/{trent.pk}/plan").status_code == 200
+    assert Api(user("housing")).get(f"/children/{trent.pk}/plan").status_code == 404
+
+
+def test_the_progress_bar_counts_every_step() -> None:
+    ticks: list[None] = []
+    result = casestudy.load(lambda _: None, tick=lambda: ticks.append(None))
+    assert len(ticks) == casestudy.step_count()
+    assert result.after is not None
+    assert result.counts["plan versions"] == 4

@@ -241,6 +241,13 @@ FIVE_QUESTIONS: dict[str, str] = {
 }
 
 
+def unknown_codes(values: object, choices: type[models.TextChoices]) -> list[str]:
+    """The values that are not codes of `choices` (services check what schemas check, so
+    that every caller gets the same answer)."""
+    items = [values] if isinstance(values, str) else list(values or [])  # type: ignore[call-overload]
+    return [str(v) for v in items if str(v) not in choices.values]
+
+
 def indicator_label(code: str) -> str:
     return str(Indicator(code).label)
 

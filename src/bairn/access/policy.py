@@ -95,7 +95,7 @@ AUDITED_READS = frozenset(
 
 # Who may read a child's assessments and plan (API.md "Plans and assessments"): the
 # Named Person, the Lead Professional and the plan's team.
-PLAN_CIRCLE = frozenset({"named_person", "lead_professional", "team_member"})
+PLAN_CIRCLE = frozenset({"named_person", "lead_professional", "plan_team"})
 
 
 @dataclass(frozen=True)

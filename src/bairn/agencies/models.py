@@ -141,7 +141,8 @@ class Involvement(models.Model):
         RECORDED_CONCERN = "recorded_concern", "Recorded a concern"
         NAMED_PERSON = "named_person", "Named Person"
         LEAD_PROFESSIONAL = "lead_professional", "Lead Professional"
-        TEAM_MEMBER = "team_member", "Member of the child's team"
+        TEAM_MEMBER = "team_member", "Working with the child"
+        PLAN_TEAM = "plan_team", "On the Child's Plan team"
         CHILD_PROTECTION_LEAD = (
             "child_protection_lead",
             "Senior told of a child protection concern in their agency",

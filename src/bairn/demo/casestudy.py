@@ -15,8 +15,10 @@ Leeann, Corinne and Steve are recorded.
 
 That Friday ends with the school's concerns — Leeann frightened and clinging, the
 bruising on her wrists, her disclosure about Steve and the cold bath — and the head
-teacher's child protection disclosures to the police and social work. `bairn demo
---before-friday` stops short of the Friday, for a walk-through that records it live.
+teacher's child protection disclosures to the police and social work. What happened after
+it, to today — the inter-agency referral discussion, the Lead Professional, the wellbeing
+assessments and the Child's Plans — is in `afterwards.py`. `bairn demo --before-friday`
+stops short of the Friday, for a walk-through that records it live.
 
 Data is written only through the services a practitioner's request would use, so the
 audit, the involvements, the notifications and the pattern alerts come out as in real
@@ -47,6 +49,15 @@ from bairn.notify.models import Notification
 from bairn.people.chi import make_chi
 from bairn.people.models import Child, ChildRelationship, Person
 from bairn.people.services import add_person, create_child, match
+from bairn.planning.models import (
+    Assessment,
+    Contribution,
+    Ird,
+    Meeting,
+    Plan,
+    PlanVersion,
+    RegisterEntry,
+)
 from bairn.reference import (
     AgencyKind,
     Category,
@@ -147,7 +158,7 @@ PRACTITIONERS: tuple[PractitionerData, ...] = (
         agency="school",
         roles=(PRACTITIONER,),
         phone="01632 960103",
-        note="Leeann's class teacher",
+        note="Leeann's class teacher (not on her plan's team)",
     ),
     PractitionerData(
         username="assistant",
@@ -219,7 +230,7 @@ PRACTITIONERS: tuple[PractitionerData, ...] = (
         agency="police",
         roles=(SENIOR,),
         phone="01632 960302",
-        note="holds restricted intelligence",
+        note="holds restricted intelligence; records the IRD",
     ),
     PractitionerData(
         username="ig.police",
@@ -237,7 +248,7 @@ PRACTITIONERS: tuple[PractitionerData, ...] = (
         agency="social_work",
         roles=(PRACTITIONER, LP),
         phone="01632 960401",
-        note="duty social worker",
+        note="duty social worker, then Lead Professional",
     ),
     PractitionerData(
         username="swmanager",
@@ -415,10 +426,17 @@ NAMED_PERSONS: dict[str, str] = {"leeann": "headteacher", "trent": "healthvisito
 class Joining:
     """How a practitioner comes to work with a child, before their first entry.
 
-    They join the child's team (involvement basis `team_member`, DOMAIN §4.1). Bairn has
-    no service yet that adds a team member, so this uses `agencies.services.involve`, the
-    helper the services themselves use; that step alone leaves no audit event (the
-    match before it and the entry after it do)."""
+    They join the child's team (involvement basis `team_member`, DOMAIN §4.1), which is
+    also the circle that may read and contribute to the child's assessments and plan
+    (API.md "Plans and assessments"). Bairn has no service that adds a team member
+    outside a Child's Plan, so this uses `agencies.services.involve`, the helper the
+    services themselves use (it audits the involvement).
+
+    Not everyone who records about a child joins the team: Leeann's class teacher records
+    as a practitioner of the school that already knows her (basis `recorded_concern`), so
+    she sees the chronology but not the assessment or the Child's Plan made after that
+    Friday; the school's part in those is the head teacher's and the classroom
+    assistant's."""
 
     reason: str
     # Another agency first asks whether the child is known and who the Named Person is
@@ -427,7 +445,6 @@ class Joining:
 
 
 JOININGS: dict[tuple[str, str], Joining] = {
-    ("classteacher", "leeann"): Joining("Leeann's class teacher (Primary 5)"),
     ("assistant", "leeann"): Joining("Classroom assistant: reading support and check-ins"),
     ("nursery", "trent"): Joining("Trent's key worker in the nursery class"),
     ("socialworker", "leeann"): Joining(
@@ -452,6 +469,11 @@ JOININGS: dict[tuple[str, str], Joining] = {
     ("constable", "trent"): Joining(
         "Attended an incident at the family home; child concern report", asks_named_person=True
     ),
+    # After that Friday (afterwards.py): health's part in Leeann's IRD, assessment and plan.
+    ("healthvisitor", "leeann"): Joining(
+        "Health visitor to the family (Trent's Named Person): health's contact for Leeann in "
+        "the inter-agency referral discussion, her assessment and her Child's Plan"
+    ),
 }
 
 # --- the chronology (DOMAIN §2) --------------------------------------------------------
@@ -471,8 +493,8 @@ SAFE, HEALTHY, ACHIEVING, NURTURED, ACTIVE, RESPECTED, RESPONSIBLE, INCLUDED = (
 @dataclass(frozen=True)
 class Entry:
     """One chronology entry, recorded for each child named. `days_before` counts back
-    from that Friday; the entry is recorded the next working morning unless
-    `recorded_hours_after` says otherwise."""
+    from that Friday (negative: days after it, in `afterwards.py`); the entry is recorded
+    the next working morning unless `recorded_hours_after` says otherwise."""
 
     children: tuple[str, ...]
     by: str  # username
@@ -508,6 +530,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="healthvisitor",
         days_before=161,
         at="10:00",
+        key="review_no_answer",
         summary="No answer at the home for Trent's 27–30 month review",
         detail=(
             "Planned home visit for Trent's 27–30 month child health review, now due. No answer "
@@ -524,6 +547,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="headteacher",
         days_before=150,
         at="14:00",
+        key="iep_review",
         summary="Review of Leeann's individualised educational programme with her mother",
         detail=(
             "Leeann has a moderate learning disability and an individualised educational "
@@ -545,6 +569,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="healthvisitor",
         days_before=147,
         at="10:00",
+        key="review_missed",
         summary="Second appointment for Trent's 27–30 month review missed",
         detail=(
             "No answer at the home. Corinne phoned the team later in the day and said she had "
@@ -564,6 +589,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="socialworker",
         days_before=140,
         at="11:20",
+        key="rent_arrears",
         summary="Corinne phoned the duty team asking for help with money and rent arrears",
         detail=(
             "Corinne said the household has fallen behind with the rent after a change in her "
@@ -587,6 +613,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="classteacher",
         days_before=128,
         at="10:40",
+        key="threw_chair",
         summary="Leeann pushed a classmate and threw a chair during group work",
         detail=(
             "During group reading Leeann became upset when another child took her pencil. She "
@@ -634,6 +661,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="healthvisitor",
         days_before=126,
         at="11:00",
+        key="low_mood",
         summary="Corinne said she has been feeling low for several months",
         detail=(
             "During Trent's review Corinne said she has been feeling low, is sleeping badly and "
@@ -655,6 +683,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="nursery",
         days_before=120,
         at="15:10",
+        key="not_feel_like_mine",
         summary="Corinne told nursery staff that Trent does not 'feel like mine'",
         detail=(
             "At collection Corinne told Trent's key worker that he does not 'feel like mine' and "
@@ -675,6 +704,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="assistant",
         days_before=115,
         at="09:50",
+        key="reading_level",
         summary="Good progress with reading support: Leeann moved up a reading level",
         detail=(
             "Leeann has come to every reading support session this month. She read a whole book "
@@ -691,6 +721,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="classteacher",
         days_before=107,
         at="09:15",
+        key="no_breakfast",
         summary="Leeann arrived tired and said she had not had breakfast",
         detail=(
             "Leeann put her head on the desk during the first lesson. She said she had not had "
@@ -711,6 +742,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="nursery",
         days_before=105,
         at="11:30",
+        key="settling_well",
         summary="Trent settling well; using new words during water play",
         detail=(
             "Trent played alongside two other children for most of the morning, said 'more' and "
@@ -747,6 +779,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="nursery",
         days_before=77,
         at="16:00",
+        key="absent_cold",
         summary="Trent absent four days this week; Corinne said he had a cold",
         detail=(
             "Trent missed Monday to Thursday. Corinne phoned on Wednesday, after the nursery had "
@@ -763,6 +796,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="healthvisitor",
         days_before=70,
         at="14:00",
+        key="therapy_missed",
         summary="Trent was not brought to his first speech and language therapy appointment",
         detail=(
             "The speech and language therapy service told the health visitor that Trent was not "
@@ -782,6 +816,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="classteacher",
         days_before=60,
         at="15:20",
+        key="collected_by_greg",
         summary="Leeann collected by Greg Doyle, aged 17, without notice from her mother",
         detail=(
             "Greg, the son of family friend Maggie Doyle, came to collect Leeann at the end of "
@@ -803,6 +838,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="assistant",
         days_before=52,
         at="12:45",
+        key="alone_at_break",
         summary="Leeann alone at break and lunch times on most days this week",
         detail=(
             "Leeann has spent most break times on her own at the edge of the playground. When "
@@ -822,6 +858,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="constable",
         days_before=48,
         at="23:40",
+        key="disturbance",
         summary=(
             "Police attended a disturbance at the family home late at night; Leeann and Trent "
             "were there"
@@ -877,6 +914,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="familysupport",
         days_before=42,
         at="11:30",
+        key="parenting_group_started",
         summary="Corinne came to the first session of the parenting group",
         detail=(
             "Corinne came with Maggie Doyle, who stayed with Trent in the crèche. Corinne took "
@@ -894,6 +932,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="nursery",
         days_before=39,
         at="09:05",
+        key="not_feel_like_mine_again",
         summary="Corinne said again that Trent does not 'feel like mine'",
         detail=(
             "At drop-off Corinne said she 'can't get through to him' and that he 'doesn't feel "
@@ -915,6 +954,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="healthvisitor",
         days_before=35,
         at="10:00",
+        key="listening_visit",
         summary=(
             "Listening visit: Corinne's low mood continues; a family friend does much of Trent's "
             "care"
@@ -939,6 +979,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="classteacher",
         days_before=30,
         at="11:10",
+        key="kicked_classmate",
         summary="Leeann kicked a classmate and shouted at staff, then left the classroom",
         detail=(
             "In a maths lesson Leeann kicked the boy sitting next to her and shouted at the "
@@ -960,6 +1001,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="headteacher",
         days_before=24,
         at="15:45",
+        key="behaviour_meeting",
         summary="Meeting with Corinne about Leeann's behaviour in class",
         detail=(
             "Corinne said Leeann's behaviour at home is 'up and down' and that the house has "
@@ -982,6 +1024,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="familysupport",
         days_before=21,
         at="16:00",
+        key="parenting_group_stopped",
         summary=(
             "Corinne stopped coming to the parenting group; she said things are 'difficult at home'"
         ),
@@ -1004,6 +1047,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="nursery",
         days_before=16,
         at="15:00",
+        key="absent_no_reason",
         summary="Trent absent Monday to Wednesday; no reason given",
         detail="No call from home. The nursery phoned Corinne twice and left messages; no reply.",
         source=OBSERVATION,
@@ -1017,6 +1061,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="assistant",
         days_before=10,
         at="14:30",
+        key="collage",
         summary="Leeann's collage chosen for the corridor display; she was proud to show it",
         detail=(
             "Leeann worked on her collage over three art lessons and explained it to visitors. "
@@ -1036,6 +1081,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="nursery",
         days_before=8,
         at="10:40",
+        key="hungry",
         summary="Trent brought late by Greg Doyle, aged 17; Trent said he was hungry",
         detail=(
             "Greg brought Trent at 10:30 and said Corinne was asleep. Trent ate his snack "
@@ -1056,6 +1102,7 @@ CHRONOLOGY: tuple[Entry, ...] = (
         by="classteacher",
         days_before=4,
         at="09:40",
+        key="asleep_in_class",
         summary="Leeann fell asleep in class; she said it had been noisy at home at night",
         detail=(
             "Leeann fell asleep at her desk for about twenty minutes during reading. When she "
@@ -1246,6 +1293,7 @@ FRIDAY_ENTRIES: tuple[Entry, ...] = (
         by="classteacher",
         days_before=0,
         at="09:15",
+        key="frightened",
         summary=(
             "Leeann arrived late, upset and clinging to her teacher; frightened of Steve and "
             "Corinne when they came to say goodbye"
@@ -1272,6 +1320,7 @@ FRIDAY_ENTRIES: tuple[Entry, ...] = (
         by="nursery",
         days_before=0,
         at="09:20",
+        key="not_brought",
         summary=(
             "Trent not brought to nursery: Corinne said he is 'poorly' and left him with "
             "Maggie and Greg Doyle"
@@ -1297,6 +1346,7 @@ FRIDAY_ENTRIES: tuple[Entry, ...] = (
         by="headteacher",
         days_before=0,
         at="09:25",
+        key="maggie_rules",
         summary=(
             "Steve Munro said Corinne lets Maggie Doyle 'rule' what happens, especially with "
             "Trent, and that Maggie stayed all weekend"
@@ -1322,6 +1372,7 @@ FRIDAY_ENTRIES: tuple[Entry, ...] = (
         by="assistant",
         days_before=0,
         at="11:10",
+        key="wrist_bruising",
         summary=(
             "Leeann said Steve and Maggie had a 'big fight' at the weekend and she got caught "
             "up in it; bruising on both wrists"
@@ -1348,6 +1399,7 @@ FRIDAY_ENTRIES: tuple[Entry, ...] = (
         by="classteacher",
         days_before=0,
         at="15:00",
+        key="cold_bath",
         summary=(
             "Leeann said the bruising on her wrists was caused by Steve and that he sometimes "
             "makes her sit in a bath 'to cool down'"
@@ -1436,11 +1488,21 @@ class Login:
 
 
 @dataclass(frozen=True)
+class AfterFriday:
+    """When what happened after that Friday (`afterwards.py`) took place."""
+
+    ird_at: dt.datetime  # the inter-agency referral discussions, on the Friday evening
+    meeting_on: dt.date  # the Team Around the Child meetings
+    cppm_due: dt.date  # the Child Protection Planning Meeting is due by this day
+
+
+@dataclass(frozen=True)
 class DemoResult:
     logins: list[Login]
     friday: dt.date  # that Friday, the last day of term
-    with_friday: bool  # whether what happened on it was loaded
+    with_friday: bool  # whether what happened on it, and after it, was loaded
     counts: dict[str, int]  # what the database holds after the load
+    after: AfterFriday | None = None  # None with --before-friday
 
 
 def logins() -> list[Login]:
@@ -1508,9 +1570,12 @@ def _in_order(events: tuple[Event, ...]) -> list[Event]:
 
 def step_count(*, with_friday: bool = True) -> int:
     """How many steps `load` reports through `tick`."""
+    from bairn.demo import afterwards  # it builds on this module
+
     events = HISTORY + (FRIDAY if with_friday else ())
     return (
-        1
+        (afterwards.step_count() if with_friday else 0)
+        + 1
         + len(AGENCIES)
         + len(PRACTITIONERS)
         + len(CHILDREN)
@@ -1547,7 +1612,8 @@ def load(
 ) -> DemoResult:
     """Load the case study into an empty database, in one transaction in each store:
     the five months before that Friday, and — unless `with_friday` is false, for a
-    walk-through that records it live — the Friday itself.
+    walk-through that records it live — the Friday itself and the days after it to now
+    (`afterwards.py`: the IRD, the Lead Professional, assessments, plans and meetings).
 
     `stdout_write` is told of each stage; `tick` (if given) is called after each of the
     `step_count()` steps. E-mails of the notifications are not sent: the addresses are
@@ -1558,8 +1624,15 @@ def load(
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
         both_stores(),
     ):
-        friday = _Loader(stdout_write, step).load(with_friday=with_friday)
-    return DemoResult(logins=logins(), friday=friday, with_friday=with_friday, counts=counts())
+        loader = _Loader(stdout_write, step)
+        after = loader.load(with_friday=with_friday)
+    return DemoResult(
+        logins=logins(),
+        friday=loader.friday,
+        with_friday=with_friday,
+        counts=counts(),
+        after=after,
+    )
 
 
 class _Loader:
@@ -1578,7 +1651,9 @@ class _Loader:
         self.entries: dict[tuple[str, str], Concern] = {}  # (Entry.key, child key)
         self.joined: set[tuple[str, str]] = set()
 
-    def load(self, *, with_friday: bool) -> dt.date:
+    def load(self, *, with_friday: bool) -> AfterFriday | None:
+        from bairn.demo import afterwards  # it builds on this module
+
         self._agencies()
         self._family()
         self._protocols()
@@ -1597,7 +1672,8 @@ class _Loader:
             )
             for event in _in_order(FRIDAY):
                 self._event(event)
-        return self.friday
+            return afterwards.load(self)
+        return None
 
     def _agencies(self) -> None:
         self.say(f"Agencies of {AREA} and their practitioners")
@@ -1743,8 +1819,11 @@ class _Loader:
             )
         involve(practitioner, child.pk, Involvement.Basis.TEAM_MEMBER, reason=joining.reason)
 
-    def _entry(self, entry: Entry) -> None:
-        occurred = _moment(self.friday - dt.timedelta(days=entry.days_before), entry.at)
+    def _entry(self, entry: Entry, occurred: dt.datetime | None = None) -> None:
+        """`occurred`: when, if not `days_before` and `at` (after that Friday, a moment
+        that is never in the future)."""
+        if occurred is None:
+            occurred = _moment(self.friday - dt.timedelta(days=entry.days_before), entry.at)
         for child_key in entry.children:
             self._join(entry.by, child_key)
             concern = record_concern(
@@ -1840,5 +1919,12 @@ def counts() -> dict[str, int]:
         "notifications": Notification.objects.count(),
         "pattern alerts": Notification.objects.filter(kind=Notification.Kind.PATTERN_ALERT).count(),
         "involvements": Involvement.objects.filter(ended_at__isnull=True).count(),
+        "irds": Ird.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "contributions": Contribution.objects.count(),
+        "plans": Plan.objects.filter(closed_at__isnull=True).count(),
+        "plan versions": PlanVersion.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "registrations": RegisterEntry.objects.filter(removed_on__isnull=True).count(),
         "audit events": AuditEvent.objects.count(),
     }

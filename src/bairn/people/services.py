@@ -209,22 +209,42 @@ def match(
             errors["chi_number"] = str(exc)
     if errors:
         raise Invalid(errors)
-    candidates = Child.objects.filter(
-        given_name_key=name_key(given_name),
-        family_name_key=name_key(family_name),
+    child = find_one(
+        given_name=given_name,
+        family_name=family_name,
         date_of_birth=date_of_birth,
+        postcode=postcode,
+        chi_number=chi,
     )
-    if chi:
-        candidates = candidates.filter(chi_number=chi)
-    if postcode and postcode.strip():
-        candidates = candidates.filter(postcode_key=postcode_key(postcode))
-    found = list(candidates[:2])
-    child = found[0] if len(found) == 1 else None
     named = current_assignee(child.pk, Assignment.Kind.NAMED_PERSON) if child else None
     audit.record(
         actor=actor,
         action=Action.CHILD_MATCH,
         child_id=child.pk if child else "",
-        reason="matched" if child else ("ambiguous" if found else "no match"),
+        reason="matched" if child else "no single match",
     )
     return MatchResult(matched=child is not None, named_person=named)
+
+
+def find_one(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    postcode: str | None = None,
+    chi_number: str | None = None,
+) -> Child | None:
+    """The one child every identifier given agrees with, or None (DOMAIN §4.2). No policy
+    here: callers are the audited match, and pages acting on a match the user just made
+    (emergency access, a transparency report) — never shown to anyone by itself."""
+    candidates = Child.objects.filter(
+        given_name_key=name_key(given_name),
+        family_name_key=name_key(family_name),
+        date_of_birth=date_of_birth,
+    )
+    if chi_number:
+        candidates = candidates.filter(chi_number="".join(chi_number.split()))
+    if postcode and postcode.strip():
+        candidates = candidates.filter(postcode_key=postcode_key(postcode))
+    found = list(candidates[:2])
+    return found[0] if len(found) == 1 else None

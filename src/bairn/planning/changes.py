@@ -14,6 +14,18 @@ FIELDS = {
 }
 
 
+STATUS_WORDS = {
+    "planned": "planned",
+    "in_progress": "in progress",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+
+def _status(code: str) -> str:
+    return STATUS_WORDS.get(code, code)
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -57,7 +69,8 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> li
                 changes.append(f"Action added: {name} ({action['owner']}, by {action['due_on']})")
                 continue
             if prior["status"] != action["status"]:
-                changes.append(f"Action “{name}”: {prior['status']} → {action['status']}")
+                was, now = _status(prior["status"]), _status(action["status"])
+                changes.append(f"Action “{name}”: {was} → {now}")
             if prior["due_on"] != action["due_on"]:
                 changes.append(f"Action “{name}”: due {prior['due_on']} → {action['due_on']}")
             if prior["owner_id"] != action["owner_id"]:

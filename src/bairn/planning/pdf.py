@@ -3,6 +3,7 @@ Order 2016 lists (practice-model.md), drawn with reportlab."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 from xml.sax.saxutils import escape
@@ -21,6 +22,10 @@ from bairn.reference import Indicator
 
 def _p(text: str, style: PropertySet) -> Paragraph:
     return Paragraph(escape(text or "—").replace("\n", "<br/>"), style)
+
+
+def _date(iso: str) -> str:
+    return f"{dt.date.fromisoformat(iso):%d %B %Y}".lstrip("0")
 
 
 def plan_pdf(
@@ -68,7 +73,7 @@ def plan_pdf(
         return ", ".join(x for x in (p.display_name, agency, p.email, p.phone) if x)
 
     facts = [
-        ["Date of birth", f"{child.date_of_birth:%d %B %Y}"],
+        ["Date of birth", _date(child.date_of_birth.isoformat())],
         ["Address", " ".join([child.address, child.postcode]).strip() or "—"],
         ["CHI number", child.chi_number or "—"],
         [
@@ -77,7 +82,7 @@ def plan_pdf(
         ],
         ["Named Person", contact(named_person)],
         ["Lead Professional", contact(lead)],
-        ["Review date", content["review_date"]],
+        ["Review date", _date(content["review_date"])],
     ]
     table = Table([[_p(a, body), _p(b, body)] for a, b in facts], colWidths=[55 * mm, 119 * mm])
     table.setStyle(
@@ -106,7 +111,7 @@ def plan_pdf(
                     _p(action["description"], small),
                     _p(action["owner"], small),
                     _p(action["agency"], small),
-                    _p(action["due_on"], small),
+                    _p(_date(action["due_on"]), small),
                     _p(action["status"].replace("_", " "), small),
                 ]
             )

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from bairn.access.policy import Action, NotVisible, authorize
+from bairn.access.policy import PLAN_CIRCLE, Action, NotVisible, authorize
 from bairn.agencies.models import Practitioner
 from bairn.planning.models import (
     RATING_RANK,
@@ -19,7 +19,7 @@ from bairn.planning.models import (
     PlanVersion,
     RegisterEntry,
 )
-from bairn.reference import Indicator
+from bairn.reference import Indicator, Role
 
 
 @dataclass(frozen=True)
@@ -153,14 +153,20 @@ def meetings(actor: Practitioner, child_id: uuid.UUID) -> list[Meeting]:
 def child_protection(
     actor: Practitioner, child_id: uuid.UUID
 ) -> tuple[list[Ird], RegisterEntry | None]:
-    """IRDs the actor's agency took part in, and the register entry."""
-    authorize(actor, Action.IRD_READ, child_id=child_id, object=f"child:{child_id}")
-    irds = list(
+    """IRDs the actor's agency took part in — for its seniors, the child's Named Person,
+    Lead Professional and plan team, and whoever recorded it: an IRD holds what each
+    agency shared for child protection, not for everyone involved — and the register
+    entry."""
+    decision = authorize(actor, Action.IRD_READ, child_id=child_id, object=f"child:{child_id}")
+    found = (
         Ird.objects.filter(child_ref=child_id, participants=actor.agency_id)
         .select_related("agency", "recorded_by")
         .prefetch_related("participants")
         .distinct()
     )
+    if not actor.has_role(Role.SENIOR) and not set(decision.basis) & PLAN_CIRCLE:
+        found = found.filter(recorded_by=actor)
+    irds = list(found)
     entry = (
         RegisterEntry.objects.filter(child_ref=child_id, removed_on__isnull=True)
         .select_related("local_authority")

@@ -398,14 +398,14 @@ def _sync_team(
         involve(
             people[uuid.UUID(pid)],
             child_id,
-            Involvement.Basis.TEAM_MEMBER,
+            Involvement.Basis.PLAN_TEAM,
             reason="on the Child's Plan team",
             by=actor,
         )
     for pid in before - after:
         person = people.get(uuid.UUID(pid))
         if person is not None:
-            end_involvement(person, child_id, Involvement.Basis.TEAM_MEMBER, by=actor)
+            end_involvement(person, child_id, Involvement.Basis.PLAN_TEAM, by=actor)
 
 
 def plan_input(content: dict[str, Any]) -> dict[str, Any]:
@@ -554,6 +554,8 @@ def record_ird(
     agencies = list(Agency.objects.filter(pk__in=list(participant_agency_ids)))
     if len(agencies) != len(set(participant_agency_ids)):
         errors["participant_agency_ids"] = "Some of these agencies do not exist."
+    if actor.agency is not None and actor.agency not in agencies:
+        agencies.append(actor.agency)  # the recorder's agency took part
     if started_at > timezone.now() + dt.timedelta(minutes=5):
         errors["started_at"] = "An IRD is recorded once it has started."
     for name, value in (("reason", reason), ("decisions", decisions)):

@@ -51,6 +51,9 @@ def _entries(
     """The entries a disclosure would release: those chosen, or, when the chronology is
     shared without a choice, every current entry of the caller's own agency they may see."""
     seen = Concern.objects.filter(child_ref=child_id).filter(visible_entries(actor))
+    if entry_ids is not None and not entry_ids:
+        against.append("no entries were chosen: choose the entries to share, or share all")
+        return []
     if entry_ids:
         if Category.CHRONOLOGY not in categories:
             against.append("entries are chronology: include the category 'chronology'")

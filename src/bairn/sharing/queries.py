@@ -13,6 +13,7 @@ from bairn.access.policy import Action, NotVisible, authorize
 from bairn.agencies.models import Agency, Involvement, Practitioner
 from bairn.chronology.models import Concern
 from bairn.people.models import Child, Person
+from bairn.reference import Role
 from bairn.sharing.models import Consent, Disclosure, Isp, ShareRequest, View
 
 
@@ -59,7 +60,14 @@ def share_requests(actor: Practitioner, status: str | None = None) -> list[Share
             "child_ref", flat=True
         )
     )
-    return [r for r in qs if r.requested_by_id == actor.pk or r.child_ref in children]
+    decides = actor.has_role(Role.SENIOR) or actor.has_role(Role.INFORMATION_GOVERNANCE)
+    return [
+        r
+        for r in qs
+        if r.requested_by_id == actor.pk
+        or r.child_ref in children
+        or (decides and r.holder_agency_id == actor.agency_id)
+    ]
 
 
 def disclosures(actor: Practitioner, child_id: uuid.UUID) -> list[Disclosure]:
@@ -116,10 +124,14 @@ def third_party_redactor(child_id: uuid.UUID) -> Callable[[str], str]:
     """Removes the names of the people recorded around the child from text meant for the
     family (DOMAIN §4.8: nothing about other people). Free text can name anyone, so
     information governance still reads the report before it is released."""
+    child = Child.objects.get(pk=child_id)
+    own = {child.given_name.casefold(), child.family_name.casefold()}
     names: set[str] = set()
     for person in Person.objects.filter(relationships__child_id=child_id):
         full = f"{person.given_name} {person.family_name}".strip()
         names.update(n for n in (full, person.given_name, person.family_name) if len(n) >= 2)
+    # The child's own names stay: a mother's surname is often the child's too.
+    names = {n for n in names if n.casefold() not in own}
     if not names:
         return lambda text: text
     pattern = re.compile(
@@ -132,10 +144,11 @@ def third_party_redactor(child_id: uuid.UUID) -> Callable[[str], str]:
 def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
     """What the family would be shown (DOMAIN §4.8), as the actor's agency answers for it
     as a data controller: who holds records the family may be told of, the agency's
-    entries not withheld from the family (summaries with other people's names removed;
-    no detail), the disclosures it made or received with date, recipient, purpose and
-    lawful basis — but not one the family is not to be told of because that would put the
-    child at risk — and how many entries and disclosures were held back."""
+    entries not withheld from the family and not restricted (summaries with other
+    people's names removed; no detail), the disclosures it made or received with date,
+    recipient, purpose and lawful basis — but not one the family is not to be told of
+    because that would put the child at risk — and how many entries and disclosures were
+    held back."""
     authorize(actor, Action.TRANSPARENCY_READ, child_id=child_id, object=f"child:{child_id}")
     assert actor.agency is not None
     child = Child.objects.get(pk=child_id)
@@ -159,7 +172,7 @@ def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
             {"id": h["agency_id"], "name": h["agency__name"], "entries": h["entries"]} for h in held
         ],
         entries=list(
-            own.filter(withheld_from_family=False)
+            own.filter(withheld_from_family=False, restricted=False)
             .select_related("agency")
             .prefetch_related("indicators")
         ),

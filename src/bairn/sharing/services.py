@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from bairn.access.policy import (
@@ -28,7 +28,14 @@ from bairn.errors import Conflict, Invalid
 from bairn.notify.models import Notification
 from bairn.notify.services import notify
 from bairn.people.models import Child, ChildRelationship
-from bairn.reference import LawfulBasis, Purpose, Role
+from bairn.reference import (
+    Category,
+    LawfulBasis,
+    Purpose,
+    Role,
+    SpecialCategoryCondition,
+    unknown_codes,
+)
 from bairn.sharing.engine import ShareDecision, decide_share
 from bairn.sharing.models import (
     Consent,
@@ -39,6 +46,14 @@ from bairn.sharing.models import (
     ShareRequest,
     View,
 )
+
+
+def _codes(errors: dict[str, str], **fields: tuple[object, type[models.TextChoices]]) -> None:
+    for name, (values, choices) in fields.items():
+        unknown = unknown_codes(values, choices)
+        if unknown:
+            errors[name] = f"Not one of the codes: {', '.join(unknown)}."
+
 
 # --- Information Sharing Protocols ----------------------------------------------------
 
@@ -71,10 +86,19 @@ def draft_isp(
         errors["party_agency_ids"] = "Some of these agencies do not exist."
     elif actor.agency_id not in {p.pk for p in parties}:
         errors["party_agency_ids"] = "Your own agency must be a party to an ISP you draft."
+    if not title.strip():
+        errors["title"] = "Give the ISP a title."
     if not purposes:
         errors["purposes"] = "Name at least one purpose."
     if not categories:
         errors["categories"] = "Name at least one category of information."
+    _codes(errors, purposes=(purposes, Purpose), categories=(categories, Category))
+    _codes(errors, lawful_basis=(lawful_basis, LawfulBasis))
+    if special_category_condition:
+        _codes(
+            errors,
+            special_category_condition=(special_category_condition, SpecialCategoryCondition),
+        )
     if retention_days < 1:
         errors["retention_days"] = "Keep shared information for at least a day."
     if review_date <= timezone.localdate():
@@ -238,6 +262,12 @@ def record_consent(
         errors["purposes"] = "Name at least one purpose."
     if not categories:
         errors["categories"] = "Name at least one category of information."
+    _codes(
+        errors,
+        decision=(decision, Consent.Decision),
+        purposes=(purposes, Purpose),
+        categories=(categories, Category),
+    )
     if expires_on is not None and expires_on < timezone.localdate():
         errors["expires_on"] = "This date has passed."
     if errors:
@@ -562,6 +592,12 @@ def mark_family_informed(
     )
     if disclosure.from_agency_id != actor.agency_id:
         raise Forbidden(Decision.forbid("only the disclosing agency tells the family"))
+    if disclosure.family_informed == Disclosure.FamilyInformed.NOT_NEEDED:
+        raise Conflict(
+            "The family agreed to this disclosure: there is nothing to tell.", field="id"
+        )
+    if disclosure.family_informed == Disclosure.FamilyInformed.INFORMED:
+        raise Conflict("The family has already been told of this disclosure.", field="id")
     if not informed and not reason.strip():
         raise Invalid({"reason": "Say why telling the family would put the child at risk."})
     state = (
@@ -583,8 +619,6 @@ def mark_family_informed(
 
 
 # --- share requests -------------------------------------------------------------------
-
-DECIDING_ROLES = (Role.NAMED_PERSON, Role.SENIOR, Role.INFORMATION_GOVERNANCE)
 
 
 def may_decide(actor: Practitioner, request: ShareRequest) -> bool:
@@ -622,6 +656,12 @@ def request_share(
         errors["necessity"] = "Say why the information is necessary."
     if not categories:
         errors["categories"] = "Name at least one category of information."
+    _codes(
+        errors,
+        purpose=(purpose, Purpose),
+        categories=(categories, Category),
+        urgency=(urgency, ShareRequest.Urgency),
+    )
     if errors:
         raise Invalid(errors)
     assert holder is not None
@@ -694,12 +734,8 @@ def decide_request(
     )
     if request is None or request.holder_agency_id != actor.agency_id:
         raise NotVisible(request_id)
-    authorize(
-        actor,
-        Action.SHARE_REQUEST_DECIDE,
-        child_id=request.child_ref,
-        object=f"share_request:{request.pk}",
-    )
+    if decision not in ("share", "decline"):
+        raise Invalid({"decision": "Decide to share or to decline."})
     if not may_decide(actor, request):
         refusal = Decision.forbid(
             "only the child's Named Person, a senior or information governance of the "
@@ -715,6 +751,20 @@ def decide_request(
             reason=refusal.reasons[0],
         )
         raise Forbidden(refusal)
+    # A senior or information governance lead who joined after the request was made
+    # may open the child's record to decide, as those told of it could.
+    involve(
+        actor,
+        request.child_ref,
+        Involvement.Basis.SHARE_REQUEST,
+        reason=f"share request {request.pk}",
+    )
+    authorize(
+        actor,
+        Action.SHARE_REQUEST_DECIDE,
+        child_id=request.child_ref,
+        object=f"share_request:{request.pk}",
+    )
     if request.status != ShareRequest.Status.PENDING:
         raise Conflict(f"This request was already {request.status}.", field="status")
     if not reason.strip():

@@ -1,10 +1,27 @@
 from django.urls import path
 
-from bairn.web import views
+from bairn.web import drafts, views
+from bairn.web.views import auth, children, governance, home, planning, sharing
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
+    path("sign-in", auth.sign_in, name="sign-in"),
+    path("sign-in/code", auth.two_factor, name="two-factor"),
+    path("sign-in/set-up-code", auth.two_factor_setup, name="two-factor-setup"),
+    path("sign-out", auth.sign_out, name="sign-out"),
+    path("drafts", drafts.save, name="drafts"),
+    path("notifications/<uuid:notification_id>/read", home.mark_read, name="mark-read"),
+    path("notifications/read", home.mark_all_read, name="mark-all-read"),
+    path("find", children.find_child, name="find-child"),
+    path("find/emergency-access", children.break_glass, name="break-glass"),
+    path("children/<uuid:child_id>", children.child, name="child"),
+    path("children/<uuid:child_id>/concerns/new", children.record_concern, name="record-concern"),
+    *sharing.urlpatterns,
+    *planning.urlpatterns,
+    *governance.urlpatterns,
 ]

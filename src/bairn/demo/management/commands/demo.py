@@ -23,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from bairn.demo import casestudy
+from bairn.demo import afterwards, casestudy
 
 WARNING = (
     "DEMO DATA ONLY. Everyone in it is fictional: the case study of the Scottish "
@@ -36,8 +36,8 @@ WARNING = (
 class Command(BaseCommand):
     help = (
         "Load the case-study demo into an empty database — up to and including that "
-        "Friday, or with --before-friday up to it — and print the demo logins (demo data "
-        "only)."
+        "Friday and what happened after it, or with --before-friday up to it — and print "
+        "the demo logins (demo data only)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -54,7 +54,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "load everything up to that Friday and stop, so that its events can be "
-                "recorded live (by default the Friday is loaded too)"
+                "recorded live (by default the Friday is loaded too, and after it the IRD, "
+                "the assessments and the Child's Plans)"
             ),
         )
 
@@ -111,6 +112,34 @@ class Command(BaseCommand):
                 else f"\n\nThat Friday, the last day of term, is {friday}. The demo stops "
                 "before it: the chronology covers the five months before."
             )
+            + self._afterwards(result)
+        )
+
+    def _afterwards(self, result: casestudy.DemoResult) -> str:
+        after = result.after
+        if after is None:
+            return ""
+        c = result.counts
+        lead = next(p for p in casestudy.PRACTITIONERS if p.username == afterwards.LEAD)
+        meeting = f"{after.meeting_on:%A %d %B}"
+        registered = (
+            f"{c['registrations']} children are on the child protection register."
+            if c["registrations"]
+            else "It has not been held yet, so neither child is on the child protection register."
+        )
+        return (
+            f"\n\nAfter it, to today: {c['irds']} inter-agency referral discussions (IRDs), "
+            f"one for each child, on the Friday evening at {after.ird_at:%H:%M} — police, "
+            "social work, health and education: a joint investigation, and a safety plan "
+            "for Leeann and Trent to stay with Corinne while Steve stays elsewhere. "
+            f"{lead.full_name}, the social worker, Lead Professional for both children. "
+            f"{c['assessments']} wellbeing assessments, one for each child, made of "
+            f"{c['contributions']} agencies' contributions; {c['plans']} Child's Plans in "
+            f"{c['plan versions']} versions; "
+            f"{c['meetings']} Team Around the Child meetings, on {meeting}, whose actions "
+            "joined the plans. The Child Protection Planning Meeting is due by "
+            f"{after.cppm_due:%A %d %B %Y}, within {afterwards.CPPM_WITHIN_DAYS} days of "
+            f"the IRD. {registered}"
         )
 
     def _next(self, result: casestudy.DemoResult) -> str:
@@ -122,12 +151,18 @@ class Command(BaseCommand):
                 "protection (check first with the sharing-check)."
             )
         return (
-            "Sign in as sergeant or swmanager to see what the school disclosed (the "
-            "chronology marks each entry with the disclosure that lets them see it); as "
-            "ig.school for the review queue of child protection disclosures and the "
-            "transparency report, which leaves out the entry withheld from the family; as "
-            "classteacher to see that she may not disclose for child protection alone. "
-            "`bairn demo --before-friday` loads the demo without the Friday."
+            "Sign in as socialworker, the Lead Professional, for Leeann's and Trent's "
+            "Child's Plans (GET /api/v1/children/{id}/plan, its versions and plan.pdf), "
+            "their assessments and wellbeing wheels (wellbeing-wheel.svg, "
+            "resilience-matrix.svg) and the meetings; as headteacher, assistant, "
+            "healthvisitor or familysupport, on the plan's team, to see them too; as "
+            "classteacher, who is not on it, to see that she does not, and that she may "
+            "not disclose for child protection alone. Sign in as sergeant or swmanager for "
+            "the IRD (child-protection) and what the school disclosed (the chronology marks "
+            "each entry with the disclosure that lets them see it); as ig.school for the "
+            "review queue of child protection disclosures and the transparency report, "
+            "which leaves out the entry withheld from the family. `bairn demo "
+            "--before-friday` loads the demo without the Friday and what came after it."
         )
 
     def _load(self, *, with_friday: bool) -> casestudy.DemoResult:

@@ -1,5 +1,4 @@
-"""Pages. The practitioner's web application is built in issue 5; until then the home
-page points at the API."""
+"""Pages that are not about children: health, accessibility, privacy."""
 
 from __future__ import annotations
 
@@ -11,11 +10,6 @@ from bairn.access.declare import PUBLIC, policy
 
 
 @policy(PUBLIC)
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
-
-
-@policy(PUBLIC)
 def healthz(request: HttpRequest) -> HttpResponse:
     """Both stores answer: for load balancers and `make run`'s wait."""
     status = {}
@@ -24,3 +18,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
         status[alias] = "ok"
     return JsonResponse({"status": "ok", "databases": status})
+
+
+@policy(PUBLIC)
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")
+
+
+@policy(PUBLIC)
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html")

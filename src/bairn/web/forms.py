@@ -1,0 +1,150 @@
+"""The forms of the pages. Labels and hints are what practitioners read; choices come from
+bairn.reference so that the official wording is used everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+
+from bairn.errors import Invalid
+from bairn.reference import INDICATOR_MEANINGS, Impact, Indicator, Significance, Source
+
+
+def show_errors(form: forms.Form, error: Invalid, names: Mapping[str, str] | None = None) -> None:
+    """A service's refusal of bad input, shown on the form's fields (the service's field
+    names mapped to the form's where they differ)."""
+    for name, message in error.errors.items():
+        name = (names or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, message)
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6 digits your app shows now.",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Enter the 6 digits your app shows.")
+        return code
+
+
+class MatchForm(forms.Form):
+    given_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(
+        help_text="For example, 14/03/2017",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+    )
+    postcode = forms.CharField(max_length=10, required=False)
+    chi_number = forms.CharField(
+        label="CHI number", max_length=12, required=False, help_text="10 digits"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("postcode") and not data.get("chi_number"):
+            self.add_error("postcode", "Give the postcode or the CHI number as well.")
+        return data
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see this child's record now?",
+        help_text=(
+            "Emergency access works at once. It is recorded, flagged, and reviewed by your "
+            "information governance lead."
+        ),
+        min_length=10,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def _choices(choices: Any) -> list[tuple[str, str]]:
+    return [(str(v), str(label)) for v, label in choices]
+
+
+class ConcernForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label="When did it happen?",
+        help_text="Date and time, for example 20/11/2026 15:10",
+        input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    summary = forms.CharField(
+        label="What happened?",
+        help_text="One sentence of facts, in plain words: what you saw or were told.",
+        max_length=500,
+    )
+    detail = forms.CharField(
+        label="More detail",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    source = forms.ChoiceField(
+        label="Where did this come from?",
+        choices=_choices(Source.choices),
+        widget=forms.RadioSelect,
+    )
+    indicators = forms.MultipleChoiceField(
+        label="Which wellbeing indicators does it touch?",
+        help_text="Select all that apply.",
+        choices=_choices(Indicator.choices),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    impact = forms.ChoiceField(
+        label="Impact on the child",
+        help_text="A chronology shows strengths as well as concerns.",
+        choices=_choices(Impact.choices),
+        widget=forms.RadioSelect,
+    )
+    significance = forms.ChoiceField(
+        choices=_choices(Significance.choices), widget=forms.RadioSelect
+    )
+    action_taken = forms.CharField(
+        label="What was done, or why nothing was done",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    restricted = forms.BooleanField(
+        label="Restricted: only a senior of my agency may release it",
+        required=False,
+    )
+    withheld_from_family = forms.BooleanField(label="Withhold from the family", required=False)
+    withheld_reason = forms.CharField(
+        label="Why must the family not be shown it?",
+        help_text="For example, telling the family would put the child at risk.",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].choice_hints = dict(INDICATOR_MEANINGS)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("withheld_from_family") and not (data.get("withheld_reason") or "").strip():
+            self.add_error("withheld_reason", "Say why the family must not be shown it.")
+        return data

@@ -1,0 +1,428 @@
+"""The information governance pages (DOMAIN §4.4, §4.7–4.9): an overview, the audit
+viewer, the review queue of child protection overrides and break glass, and a family's
+transparency report read before it is released. For the role information_governance
+only: the queries and services they call authorize (and audit) every read and write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from bairn.access.policy import Action, NotVisible, authorize, decide, involved_children
+from bairn.agencies.models import Agency, Practitioner
+from bairn.audit import queries as audit_queries
+from bairn.audit import services as audit
+from bairn.audit.models import AuditEvent
+from bairn.errors import Invalid
+from bairn.people import services as people
+from bairn.reference import Category, LawfulBasis, Purpose
+from bairn.sharing import queries as sharing
+from bairn.sharing import services as sharing_services
+from bairn.web.forms import MatchForm, show_errors
+from bairn.web.pages import page, signed_in
+
+PER_PAGE = 100
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _visible_children(me: Practitioner, refs: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Of these children, those whose record the viewer may open: the policy's own filter
+    of current involvement (DOMAIN §4.1), in one query."""
+    return set(
+        involved_children(me).filter(child_ref__in=list(refs)).values_list("child_ref", flat=True)
+    )
+
+
+# --- the overview ----------------------------------------------------------------------
+
+
+@page(Action.REVIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    """What waits for review, the way to the audit, the audit chain's state, and the way
+    to a family's transparency report — found by the child's details sent in a POST, so
+    that no name or date of birth travels in a URL."""
+    me = signed_in(request)
+    # Asked first: it is the policy's answer for anyone but information governance.
+    queue = sharing.review_queue(me)
+    form = MatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        child = _transparency_child(me, form)
+        if child is not None:
+            return redirect("web:transparency", child_id=child)
+    # verify() walks the whole log on every visit: fine at today's size. When the log
+    # grows, check from a stored checkpoint or show the last `bairn audit verify` run.
+    chain = audit.verify()
+    return render(
+        request,
+        "web/governance/index.html",
+        {
+            "disclosures_waiting": len(queue.disclosures),
+            "break_glass_waiting": len(queue.break_glass),
+            "chain": chain,
+            "form": form,
+        },
+    )
+
+
+def _transparency_child(me: Practitioner, form: MatchForm) -> uuid.UUID | None:
+    """The child whose report the viewer asked for, matched as bairn.people.services.match
+    matches (the search is audited there), and only if the viewer's agency holds records
+    about them. Anything else gets the same answer, which says nothing of the child."""
+    data = form.cleaned_data
+    try:
+        result = people.match(me, **data)
+    except Invalid as error:
+        show_errors(form, error)
+        return None
+    found = people.find_one(**data) if result.matched else None
+    if found is not None and decide(me, Action.TRANSPARENCY_READ, child_id=found.pk).allowed:
+        return found.pk
+    form.add_error(
+        None,
+        "Your agency holds no records about a child with these details. Check the spelling, "
+        "the date of birth and the postcode or CHI number.",
+    )
+    return None
+
+
+# --- the audit viewer --------------------------------------------------------------------
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(
+        label="Who",
+        help_text="The practitioner's username, for example ross",
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    action = forms.ChoiceField(label="Action", required=False)
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Allowed or refused"), *AuditEvent.Outcome.choices],
+    )
+    date_from = forms.DateField(
+        label="From",
+        help_text="For example, 01/11/2026",
+        required=False,
+        input_formats=DATE_FORMATS,
+    )
+    date_to = forms.DateField(
+        label="To",
+        help_text="The day included, for example 30/11/2026",
+        required=False,
+        input_formats=DATE_FORMATS,
+    )
+    child = forms.UUIDField(
+        label="Child's reference",
+        help_text=(
+            "The reference shown in the audit or on the child's record. Never a name: "
+            "filters travel in the page's address."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Any action"), *((a, a) for a in actions)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end of the period must not be before its start.")
+        return data
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _actions_seen() -> list[str]:
+    # Only the names of actions, which say nothing about anyone; the events themselves
+    # come from audit.queries.events. A scan of the log: fine at today's size.
+    return sorted(set(AuditEvent.objects.order_by().values_list("action", flat=True).distinct()))
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), audit_queries.MAX_EVENTS // PER_PAGE)
+
+
+@page(Action.AUDIT_READ)
+def audit_viewer(request: HttpRequest) -> HttpResponse:
+    """Every read and write the viewer answers for, allowed and refused, newest first
+    (DOMAIN §4.7): bairn.audit.queries.events decides which, and audits this reading."""
+    me = signed_in(request)
+    if not decide(me, Action.AUDIT_READ).allowed:
+        # Nothing of the audit, not even which actions it holds, before the policy's
+        # answer (authorize records the refusal and raises it).
+        authorize(me, Action.AUDIT_READ, object="audit")
+    filters = AuditFilterForm(request.GET or None, actions=_actions_seen())
+    number = _page_number(request)
+    found: list[AuditEvent] = []
+    if filters.is_bound and not filters.is_valid():
+        # No events for filters that make no sense, but the same policy answer.
+        authorize(me, Action.AUDIT_READ, object="audit")
+    else:
+        data = filters.cleaned_data if filters.is_bound else {}
+        # events() has no offset: ask for this page and one more event, to know whether
+        # another page follows.
+        limit = min(number * PER_PAGE + 1, audit_queries.MAX_EVENTS)
+        try:
+            found = audit_queries.events(
+                me,
+                child_id=data.get("child"),
+                who=(data.get("actor") or "").strip() or None,
+                date_from=_start_of(data["date_from"]) if data.get("date_from") else None,
+                date_to=(
+                    _start_of(data["date_to"] + dt.timedelta(days=1))
+                    if data.get("date_to")
+                    else None
+                ),
+                action=data.get("action") or None,
+                outcome=data.get("outcome") or None,
+                limit=limit,
+            )
+        except Invalid as error:
+            show_errors(filters, error)
+    events_page = Paginator(found, PER_PAGE).get_page(number)
+    rows = _audit_rows(me, list(events_page.object_list))
+    return render(
+        request,
+        "web/governance/audit.html",
+        {
+            "filters": filters,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "page_obj": events_page,
+            "rows": rows,
+            "truncated": (
+                f"Only the newest {audit_queries.MAX_EVENTS:,} matching events can be paged "
+                "through. Narrow the filters to see older ones."
+                if len(found) >= audit_queries.MAX_EVENTS
+                else ""
+            ),
+        },
+    )
+
+
+FLAG_LABELS = {
+    str(Action.BREAK_GLASS): "Break glass",
+    str(Action.DISCLOSE): "Child protection override",
+    str(Action.SHARING_CHECK): "Child protection override",
+}
+
+
+def _audit_rows(me: Practitioner, found: list[AuditEvent]) -> list[dict[str, Any]]:
+    children = {c for e in found if (c := _uuid(e.child_id)) is not None}
+    visible = _visible_children(me, children)
+    agency_ids = {a for e in found if (a := _uuid(e.agency_id)) is not None}
+    agencies = {str(a.pk): a.name for a in Agency.objects.filter(pk__in=list(agency_ids))}
+    purposes = dict(Purpose.choices)
+    rows = []
+    for event in found:
+        child = _uuid(event.child_id)
+        rows.append(
+            {
+                "event": event,
+                "agency": agencies.get(event.agency_id, ""),
+                "child": child,
+                "child_visible": child in visible,
+                "purpose": purposes.get(event.purpose, event.purpose),
+                "flag": (FLAG_LABELS.get(event.action, "Flagged") if event.flagged else ""),
+            }
+        )
+    return rows
+
+
+# --- the review queue ----------------------------------------------------------------------
+
+DISCLOSURE = "disclosure"
+BREAK_GLASS = "break_glass"
+
+
+class ReviewForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(DISCLOSURE, "Disclosure"), (BREAK_GLASS, "Break glass")],
+        widget=forms.HiddenInput,
+    )
+    item = forms.UUIDField(widget=forms.HiddenInput)
+    notes = forms.CharField(
+        label="What did the review find?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Record what the review found."},
+    )
+
+    HINTS = {
+        DISCLOSURE: (
+            "For example, whether the risk of significant harm justified sharing without "
+            "agreement, and what follows."
+        ),
+        BREAK_GLASS: "For example, whether the emergency justified the access, and what follows.",
+    }
+
+    @classmethod
+    def of(cls, kind: str, item: uuid.UUID, data: Any = None) -> ReviewForm:
+        # One form per item on the page: ids unique to the item, names the same.
+        form = cls(data, initial={"kind": kind, "item": item}, auto_id=f"review-{item}-%s")
+        form.fields["notes"].help_text = cls.HINTS[kind]
+        return form
+
+
+@page(Action.REVIEW)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The agency's child protection disclosures made without agreement and its people's
+    break glass, waiting for review (DOMAIN §4.4, §4.9); each is marked reviewed with
+    notes by bairn.sharing.services.review, which audits it."""
+    me = signed_in(request)
+    queue = sharing.review_queue(me)
+    waiting = {
+        DISCLOSURE: {d.pk for d in queue.disclosures},
+        BREAK_GLASS: {i.pk for i in queue.break_glass},
+    }
+    failed: ReviewForm | None = None
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        item = _uuid(request.POST.get("item", ""))
+        if item is None or item not in waiting.get(kind, set()):
+            # Reviewed meanwhile, or never this agency's: the same answer either way.
+            messages.info(request, "That is no longer waiting for your review.")
+            return redirect("web:review-queue")
+        failed = ReviewForm.of(kind, item, request.POST)
+        if failed.is_valid():
+            notes = failed.cleaned_data["notes"]
+            try:
+                if kind == DISCLOSURE:
+                    sharing_services.review(me, disclosure_id=item, notes=notes)
+                else:
+                    sharing_services.review(me, involvement_id=item, notes=notes)
+            except Invalid as error:
+                show_errors(failed, error)
+            except NotVisible:
+                messages.info(request, "That is no longer waiting for your review.")
+                return redirect("web:review-queue")
+            else:
+                what = "disclosure" if kind == DISCLOSURE else "emergency access"
+                messages.success(request, f"The review of the {what} is recorded.")
+                return redirect("web:review-queue")
+
+    def form_for(kind: str, item: uuid.UUID) -> ReviewForm:
+        if failed is not None and failed.initial["item"] == item:
+            return failed
+        return ReviewForm.of(kind, item)
+
+    children = {d.child_ref for d in queue.disclosures} | {i.child_ref for i in queue.break_glass}
+    visible = _visible_children(me, children)
+    purposes = dict(Purpose.choices)
+    categories = dict(Category.choices)
+    disclosures = [
+        {
+            "item": d,
+            "form": form_for(DISCLOSURE, d.pk),
+            "child_visible": d.child_ref in visible,
+            "purpose": purposes.get(d.purpose, d.purpose),
+            "categories": [categories.get(c, c) for c in d.categories],
+        }
+        for d in queue.disclosures
+    ]
+    break_glass = [
+        {
+            "item": i,
+            "form": form_for(BREAK_GLASS, i.pk),
+            "child_visible": i.child_ref in visible,
+        }
+        for i in queue.break_glass
+    ]
+    return render(
+        request,
+        "web/governance/review_queue.html",
+        {
+            "disclosures": disclosures,
+            "break_glass": break_glass,
+            "failed": failed if failed is not None and failed.errors else None,
+        },
+    )
+
+
+# --- the transparency report ----------------------------------------------------------------
+
+
+@page(Action.TRANSPARENCY_READ)
+def transparency(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    """What the family would be shown (DOMAIN §4.8), for information governance to read
+    before it is released: never an entry withheld from the family, never details of
+    other people — their names are removed from the summaries, and the detail of an
+    entry is never included."""
+    me = signed_in(request)
+    report = sharing.transparency(me, child_id)
+    purposes = dict(Purpose.choices)
+    bases = dict(LawfulBasis.choices)
+    categories = dict(Category.choices)
+    entries = [
+        {
+            "occurred_at": e.occurred_at,
+            "agency": e.agency.name,
+            "summary": report.redact(e.summary),
+            "action_taken": report.redact(e.action_taken),
+            "indicators": e.indicator_codes,
+        }
+        for e in report.entries
+    ]
+    disclosures = [
+        {
+            "date": timezone.localtime(d.made_at).date(),
+            "from_agency": d.from_agency.name,
+            "to_agency": d.to_agency.name,
+            "purpose": purposes.get(d.purpose, d.purpose),
+            "lawful_basis": bases.get(d.lawful_basis, d.lawful_basis),
+            "categories": [categories.get(c, c) for c in d.categories],
+            "consent_withdrawn": bool(d.consent_id and d.consent and d.consent.withdrawn_at),
+        }
+        for d in report.disclosures
+    ]
+    return render(
+        request,
+        "web/governance/transparency.html",
+        {
+            "report": report,
+            "child": report.child,
+            "entries": entries,
+            "disclosures": disclosures,
+            "prepared_on": timezone.localdate(),
+        },
+    )
+
+
+urlpatterns = [
+    path("governance", index, name="governance"),
+    path("governance/audit", audit_viewer, name="audit"),
+    path("governance/review", review_queue, name="review-queue"),
+    path(
+        "governance/children/<uuid:child_id>/transparency",
+        transparency,
+        name="transparency",
+    ),
+]
