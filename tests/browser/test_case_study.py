@@ -105,3 +105,49 @@ def test_that_friday(page: Page, checked: Checked) -> None:
     expect(page.get_by_text("Concerns are adding up").first).to_be_visible()
     expect(page.get_by_text("Child protection concern").first).to_be_visible()
     checked(page, "home-named-person")
+
+    # She opens Leeann's record and shares with the police for child protection. Before
+    # she presses the button, the page explains why the rules allow it.
+    page.goto(f"/children/{leeann.pk}")
+    page.get_by_role("link", name="Share or ask for information").click()
+    checked(page, "sharing")
+    police = page.get_by_label("Which agency do you want to share with?")
+    police.select_option(label="Police Scotland, Glenbrae Division")
+    choose(page, "What is the share for?", "Child protection")
+    for category in ("Core record (identity and contact)", "Chronology (concerns)"):
+        choose(page, "What information?", category)
+    explanation = page.locator("#share-explanation")
+    expect(explanation.get_by_text("Allowed", exact=True)).to_be_visible()
+    expect(explanation).to_contain_text("child protection")
+    expect(explanation).to_contain_text("flagged for information governance review")
+    page.get_by_label("Why is sharing necessary and proportionate?").fill(
+        "Leeann disclosed that Steve caused the bruising on her wrists and puts her in a "
+        "cold bath: risk of significant harm. Police and social work must act today."
+    )
+    page.get_by_label("Do not tell the family because…").fill(
+        "Telling the family before police and social work act could put Leeann at risk"
+    )
+    explanation.scroll_into_view_if_needed()
+    checked(page, "sharing-explained")
+    page.get_by_role("button", name="Share", exact=True).click()
+    expect(page.get_by_role("heading", name="Chronology")).to_be_visible()
+    sign_out(page)
+
+    # Information governance sees the disclosure in the audit, flagged, and in the
+    # review queue.
+    governance = user("ig.school")
+    sign_in(page, governance)
+    page.get_by_role("link", name="Information governance").first.click()
+    checked(page, "governance")
+    page.goto("/governance/audit?action=disclosure.create")
+    rows = page.locator("table tbody tr")
+    expect(rows.first).to_contain_text("headteacher")
+    expect(rows.first).to_contain_text("Child protection override")
+    checked(page, "audit")
+    page.goto("/governance/review")
+    expect(page.get_by_text("Police Scotland, Glenbrae Division").first).to_be_visible()
+    checked(page, "review-queue")
+    page.goto(f"/governance/children/{leeann.pk}/transparency")
+    expect(page.get_by_text("Steve")).to_have_count(0)
+    checked(page, "transparency")
+    assert len(checked.pages) >= 12

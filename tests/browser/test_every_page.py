@@ -1,0 +1,99 @@
+"""axe-core on every page, as the people who use each see it, with the whole case study
+loaded (issue 5: "no serious or critical violation on any page")."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page
+
+from bairn.agencies.models import Practitioner
+from bairn.people.models import Child
+from bairn.planning.models import Assessment
+from bairn.sharing.models import Isp
+from bairn.sharing.services import request_share
+from tests.browser.conftest import Checked, sign_in, sign_out, with_app
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def user(username: str) -> Practitioner:
+    return with_app(Practitioner.objects.get(username=username))
+
+
+def test_every_page_passes_axe(page: Page, checked: Checked) -> None:
+    call_command("demo", verbosity=0)
+    leeann = Child.objects.get(given_name="Leeann")
+    trent = Child.objects.get(given_name="Trent")
+    isp = Isp.objects.filter(status="active").first()
+    assert isp is not None
+    assessment = Assessment.objects.filter(child_ref=leeann.pk).first()
+    assert assessment is not None
+    police = Practitioner.objects.get(username="sergeant")
+    school = Practitioner.objects.get(username="headteacher")
+    asked = request_share(
+        police,
+        leeann.pk,
+        holder_agency_id=school.agency_id,  # type: ignore[arg-type]
+        purpose="child_protection",
+        necessity="For the joint investigation interview",
+        categories=["chronology"],
+        urgency="urgent",
+    )
+
+    page.goto("/accessibility")
+    checked(page, "accessibility")
+    page.goto("/privacy")
+    checked(page, "privacy")
+
+    # The Lead Professional: the plan and everything around it.
+    sign_in(page, user("socialworker"), checked)
+    visits = {
+        "home-lead-professional": "/",
+        "find-child": "/find",
+        "child-leeann": f"/children/{leeann.pk}",
+        "child-trent": f"/children/{trent.pk}",
+        "plan": f"/children/{leeann.pk}/plan",
+        "plan-version-1": f"/children/{leeann.pk}/plan/versions/1",
+        "plan-edit": f"/children/{leeann.pk}/plan/edit",
+        "meeting-new": f"/children/{leeann.pk}/meetings/new",
+        "assessment-new": f"/children/{trent.pk}/assessments/new",
+        "sharing-index": "/sharing",
+        "isp": f"/sharing/isps/{isp.pk}",
+        "not-found": "/children/00000000-0000-4000-8000-000000000000",
+    }
+    for name, path in visits.items():
+        page.goto(path)
+        checked(page, name)
+    page.goto("/find")
+    page.get_by_label("Given name").fill("Leeann")
+    page.get_by_label("Family name").fill("Bello")
+    page.get_by_label("Date of birth").fill(leeann.date_of_birth.strftime("%d/%m/%Y"))
+    page.get_by_label("Postcode").fill(leeann.postcode)
+    page.get_by_role("button", name="Find").click()
+    checked(page, "find-child-result")
+    sign_out(page)
+
+    # The head teacher: a share request to decide, and a refusal with its reasons.
+    sign_in(page, user("headteacher"))
+    page.goto(f"/sharing/requests/{asked.pk}")
+    checked(page, "share-request")
+    page.goto(f"/children/{leeann.pk}/sharing")
+    checked(page, "child-sharing")
+    page.goto(f"/assessments/{assessment.pk}/contribute")
+    checked(page, "assessment-contribute")
+    sign_out(page)
+
+    # Information governance.
+    sign_in(page, user("ig.school"))
+    for name, path in {
+        "governance-index": "/governance",
+        "audit-viewer": "/governance/audit",
+        "review": "/governance/review",
+        "transparency-report": f"/governance/children/{leeann.pk}/transparency",
+        "isp-new": "/sharing/isps/new",
+        "forbidden": f"/children/{leeann.pk}/plan/edit",
+    }.items():
+        page.goto(path)
+        checked(page, name)
+    assert len(checked.pages) >= 24
