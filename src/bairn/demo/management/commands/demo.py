@@ -195,8 +195,9 @@ class Command(BaseCommand):
         table = Table(
             title=f"Demo logins — every one has the password {casestudy.PASSWORD}",
             caption=(
-                "Demo data only. Sign in with POST /api/v1/auth/token, or "
-                "`bairn token USERNAME`; the API is described at /api/v1/docs."
+                "Demo data only. Sign in at http://127.0.0.1:8000/ — the second step's code "
+                "comes from `BAIRN_DEBUG=1 .venv/bin/bairn otp USERNAME`. For the API: "
+                "POST /api/v1/auth/token, or `bairn token USERNAME`; see /api/v1/docs."
             ),
             title_justify="left",
             box=box.SIMPLE_HEAD,
