@@ -29,8 +29,12 @@ run: $(STAMP)
 	BAIRN_DEBUG=1 $(BIN)/bairn demo --if-empty
 	BAIRN_DEBUG=1 $(BIN)/bairn serve --host $(HOST) --port $(PORT)
 
-## make test: lint, types, and the whole suite on SQLite and on PostgreSQL
-test: lint typecheck test-sqlite test-postgres
+## make test: lint, types, and the whole suite on SQLite and on PostgreSQL (the two runs
+## side by side; each one's output is shown when it ends)
+test: lint typecheck
+	scripts/ensure-postgres
+	scripts/ensure-chromium
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
