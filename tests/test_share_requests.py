@@ -571,19 +571,18 @@ def test_the_report_lists_what_is_held_and_by_whom_minus_what_is_withheld(
     held = {h["name"]: h["entries"] for h in body["held_by"]}
     assert held == {cast.school.name: 4, cast.police.name: 1}
     summaries = {e["summary"] for e in body["entries"]}
-    assert len(summaries) == 4
+    assert len(summaries) == 5
     assert {
         "Arrived hungry three days running",
         "Clinging to her teacher at home time",
         "Bruising on both wrists",
+        "Police called to the flat",  # what the family would be shown, from every agency
     } < summaries
-    assert all(e["agency_name"] == cast.school.name for e in body["entries"])
-    assert body["withheld_count"] == 1
+    # Held back: the entry withheld from the family, and the unreleased intelligence.
+    assert body["withheld_count"] == 2
     text = response.content.decode()
     assert "cold bath" not in text
     assert "Telling the household" not in text
-    # Another agency's entries are counted, never shown.
-    assert "Police called to the flat" not in text
     assert "Intelligence report" not in text
 
 
@@ -605,10 +604,10 @@ def test_the_report_lists_every_disclosure_with_date_parties_purpose_and_basis(
     assert hv["to_agency"] == cast.health.name
     assert hv["purpose"] == "wellbeing_support"
     assert hv["consent_withdrawn"] is False
-    # Health answers for what it received.
+    # Health's information governance prepares the same report for the family.
     received = report(cast, "ig_health").json()
-    assert [d["id"] for d in received["disclosures"]] == [cast.hv_disclosure]  # type: ignore[attr-defined]
-    assert received["entries"] == []
+    assert {d["id"] for d in received["disclosures"]} == set(listed)
+    assert len(received["entries"]) == len(body["entries"])
 
 
 def test_the_report_names_no_one_around_the_child_and_carries_no_entry_detail(
@@ -654,7 +653,7 @@ def test_a_withheld_entry_stays_out_of_the_report_when_amended(report_case: Cast
     )
     assert response.status_code == 201, response.content
     body = report(cast).json()
-    assert body["withheld_count"] == 1
+    assert body["withheld_count"] == 2  # the amended entry once, and the intelligence
     assert "cold bath" not in report(cast).content.decode()
     # An entry newly withheld by amendment leaves the report too.
     bruising = entry("Bruising on both wrists")
@@ -668,5 +667,5 @@ def test_a_withheld_entry_stays_out_of_the_report_when_amended(report_case: Cast
     )
     assert response.status_code == 201, response.content
     body = report(cast).json()
-    assert body["withheld_count"] == 2
+    assert body["withheld_count"] == 3
     assert "Bruising" not in report(cast).content.decode()

@@ -239,10 +239,13 @@ def test_only_information_governance_of_a_party_drafts_and_approves(cast: Cast) 
         response = cast.api(who).post("/isps", body)
         assert response.status_code == 403, response.content
         assert response.json()["reasons"]
-    # Information governance drafts only for its own agency.
+    # Information governance may draft an ISP for others (a council's lead often does);
+    # only the parties' own leads approve it.
     response = cast.api("ig_school").post("/isps", isp_body(cast, cast.health, cast.police))
-    assert response.status_code in (400, 422)
-    assert "party_agency_ids" in response.content.decode()
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "draft"
+    others = response.json()["id"]
+    assert cast.api("ig_school").post(f"/isps/{others}/approve").status_code == 404
 
     # With consent as the lawful basis, consent is required.
     response = cast.api("ig_school").post(

@@ -341,6 +341,7 @@ def _stale(version: int, current: int) -> Conflict:
         "Reload it and make your change again.",
         field="version",
         current_version=current,
+        version=current,
     )
 
 

@@ -18,10 +18,11 @@ from bairn.sharing.models import Consent, Disclosure, Isp, ShareRequest, View
 
 
 def isps(actor: Practitioner) -> QuerySet[Isp]:
-    """The ISP register of the actor's agency: the protocols it is party to."""
+    """The ISP register of the actor's agency: the protocols it is party to, and those
+    the actor drafted for others."""
     authorize(actor, Action.ISP_READ)
     return (
-        Isp.objects.filter(parties__agency=actor.agency)
+        Isp.objects.filter(Q(parties__agency=actor.agency) | Q(drafted_by=actor))
         .prefetch_related("parties__agency", "parties__approved_by")
         .distinct()
     )
@@ -142,28 +143,24 @@ def third_party_redactor(child_id: uuid.UUID) -> Callable[[str], str]:
 
 
 def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
-    """What the family would be shown (DOMAIN §4.8), as the actor's agency answers for it
-    as a data controller: who holds records the family may be told of, the agency's
-    entries not withheld from the family and not restricted (summaries with other
-    people's names removed; no detail), the disclosures it made or received with date,
-    recipient, purpose and lawful basis — but not one the family is not to be told of
-    because that would put the child at risk — and how many entries and disclosures were
-    held back."""
+    """What the family would be shown (DOMAIN §4.8; API.md: prepared by information
+    governance of an agency holding records about the child): what is held and by whom,
+    every entry the family may be shown — from every agency, but never one withheld from
+    the family or restricted, summaries with other people's names removed and no detail —
+    and every disclosure with its date, recipient, purpose and lawful basis, except one
+    the family is not to be told of because that would put the child at risk; and how
+    many entries and disclosures were held back."""
     authorize(actor, Action.TRANSPARENCY_READ, child_id=child_id, object=f"child:{child_id}")
     assert actor.agency is not None
     child = Child.objects.get(pk=child_id)
     current = Concern.objects.filter(child_ref=child_id, amended_by__isnull=True)
-    # Only what the family may be told of counts: nothing withheld, nothing restricted.
     shown = current.filter(withheld_from_family=False, restricted=False)
     held = (
         shown.values("agency_id", "agency__name")
         .annotate(entries=Count("id"))
         .order_by("agency__name")
     )
-    own = current.filter(agency=actor.agency)
-    disclosures = Disclosure.objects.filter(child_ref=child_id).filter(
-        Q(from_agency_id=actor.agency_id) | Q(to_agency_id=actor.agency_id)
-    )
+    disclosures = Disclosure.objects.filter(child_ref=child_id)
     hidden = Q(family_informed=Disclosure.FamilyInformed.NOT_INFORMED)
     return Transparency(
         child=child,
@@ -171,15 +168,11 @@ def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
         held_by=[
             {"id": h["agency_id"], "name": h["agency__name"], "entries": h["entries"]} for h in held
         ],
-        entries=list(
-            own.filter(withheld_from_family=False, restricted=False)
-            .select_related("agency")
-            .prefetch_related("indicators")
-        ),
+        entries=list(shown.select_related("agency").prefetch_related("indicators")),
         disclosures=list(
             disclosures.exclude(hidden).select_related("from_agency", "to_agency", "consent")
         ),
-        withheld_count=own.filter(withheld_from_family=True).count(),
+        withheld_count=current.count() - shown.count(),
         withheld_disclosures_count=disclosures.filter(hidden).count(),
         redact=third_party_redactor(child_id),
     )

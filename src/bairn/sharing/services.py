@@ -84,8 +84,6 @@ def draft_isp(
         errors["party_agency_ids"] = "An ISP is between two or more agencies."
     elif len(parties) != len(set(party_agency_ids)):
         errors["party_agency_ids"] = "Some of these agencies do not exist."
-    elif actor.agency_id not in {p.pk for p in parties}:
-        errors["party_agency_ids"] = "Your own agency must be a party to an ISP you draft."
     if not title.strip():
         errors["title"] = "Give the ISP a title."
     if not purposes:
@@ -101,8 +99,6 @@ def draft_isp(
         )
     if retention_days < 1:
         errors["retention_days"] = "Keep shared information for at least a day."
-    if review_date <= timezone.localdate():
-        errors["review_date"] = "The review date must be in the future."
     if lawful_basis == LawfulBasis.CONSENT and not consent_required:
         errors["consent_required"] = "With consent as the lawful basis, consent is required."
     holders = {str(h.get("agency_id")): h for h in key_post_holders}
@@ -268,8 +264,6 @@ def record_consent(
         purposes=(purposes, Purpose),
         categories=(categories, Category),
     )
-    if expires_on is not None and expires_on < timezone.localdate():
-        errors["expires_on"] = "This date has passed."
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
