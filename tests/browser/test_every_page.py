@@ -12,7 +12,7 @@ from bairn.people.models import Child
 from bairn.planning.models import Assessment
 from bairn.sharing.models import Isp
 from bairn.sharing.services import request_share
-from tests.browser.conftest import Checked, sign_in, sign_out, with_app
+from tests.browser.conftest import PASSWORD, Checked, sign_in, sign_out, with_app
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -40,6 +40,18 @@ def test_every_page_passes_axe(page: Page, checked: Checked) -> None:
         categories=["chronology"],
         urgency="urgent",
     )
+
+    # First sign-in of someone without an authenticator app: the set-up page.
+    newcomer = Practitioner.objects.get(username="nursery")
+    newcomer.set_password(PASSWORD)
+    newcomer.save()
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill("nursery")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/sign-in/set-up-code")
+    checked(page, "two-factor-setup")
+    page.context.clear_cookies()
 
     page.goto("/accessibility")
     checked(page, "accessibility")
@@ -72,6 +84,10 @@ def test_every_page_passes_axe(page: Page, checked: Checked) -> None:
     page.get_by_label("Postcode").fill(leeann.postcode)
     page.get_by_role("button", name="Find").click()
     checked(page, "find-child-result")
+    # A form sent with mistakes: the error summary and the fields' errors.
+    page.goto(f"/children/{leeann.pk}/concerns/new")
+    page.get_by_role("button", name="Record the concern").click()
+    checked(page, "record-concern-errors")
     sign_out(page)
 
     # The head teacher: a share request to decide, and a refusal with its reasons.
@@ -96,4 +112,4 @@ def test_every_page_passes_axe(page: Page, checked: Checked) -> None:
     }.items():
         page.goto(path)
         checked(page, name)
-    assert len(checked.pages) >= 24
+    assert len(checked.pages) >= 26
