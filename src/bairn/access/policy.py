@@ -282,7 +282,9 @@ def _entry(actor: Practitioner, record: Concern | None) -> Decision:
         return involved
     if not Concern.objects.filter(pk=record.pk).filter(visible_entries(actor)).exists():
         return Decision.hide("this entry is not visible to the practitioner's agency (§4.3)")
-    return Decision.allow("entry of the practitioner's own agency", basis=involved.basis)
+    return Decision.allow(
+        "an entry the practitioner's agency recorded or received", basis=involved.basis
+    )
 
 
 def _amend(actor: Practitioner, record: Concern | None) -> Decision:
