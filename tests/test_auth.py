@@ -348,6 +348,37 @@ def test_a_weak_password_is_refused(morag: Practitioner) -> None:
     assert not Practitioner.objects.filter(username="weak").exists()
 
 
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("teacher@school.test", 201),  # training systems and internal networks
+        ("hv@nhs.local", 201),
+        ("someone@x.invalid", 201),
+        ("  padded@example.org  ", 201),
+        ("jo at school", 422),
+        ("jo@", 422),
+        ("", 422),
+    ],
+)
+def test_practitioners_email_addresses(morag: Practitioner, email: str, expected: int) -> None:
+    response = Api(Practitioner.objects.get(username="admin")).post(
+        "/practitioners",
+        {
+            "username": "newcomer",
+            "full_name": "New Comer",
+            "agency_id": str(morag.agency_id),
+            "roles": ["practitioner"],
+            "email": email,
+        },
+    )
+    assert response.status_code == expected, response.content
+    if expected == 201:
+        assert response.json()["email"] == email.strip()
+    else:
+        assert error_fields(response) == {"email"}
+        assert not Practitioner.objects.filter(username="newcomer").exists()
+
+
 # --- the first administrator ------------------------------------------------------------------
 
 

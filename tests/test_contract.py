@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.factories import Cast
+
 # The contract we implement, kept in the repository (docs/API.md) so that a clean checkout
 # tests against it; the shared original beside the repository must not drift from it.
 REPO = Path(__file__).resolve().parents[1]
@@ -506,6 +508,32 @@ def test_docs_page_is_html() -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert b"/api/v1/openapi.json" in response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/v1/nothing-here", 404),
+        ("get", "/api/v1/children/00000000-0000-4000-8000-000000000000/", 404),
+        ("delete", "/api/v1/children/00000000-0000-4000-8000-000000000000", 405),
+        ("patch", "/api/v1/children/00000000-0000-4000-8000-000000000000/plan", 405),
+    ],
+)
+def test_answers_no_endpoint_gave_are_json_too(
+    cast: Cast, method: str, path: str, status: int
+) -> None:
+    """A path no route matches, or a verb a route does not take: JSON, never a web page."""
+    api = cast.api("head_teacher")
+    response = getattr(api.client, method)(path, headers=api._headers())
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"] in ("Not found.", "Method not allowed.")
+    if status == 405:
+        assert response.has_header("Allow")
+    # The pages keep their own error page.
+    page = Client().get("/no-such-page")
+    assert page.status_code in (302, 404)
+    assert not page["Content-Type"].startswith("application/json")
 
 
 def test_the_kept_contract_is_the_shared_one() -> None:

@@ -8,14 +8,14 @@ from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
-from pydantic import EmailStr, Field
+from pydantic import Field
 
 from bairn.access.declare import policy
 from bairn.access.policy import Action, authorize
 from bairn.agencies import services
 from bairn.agencies.models import Agency, Practitioner
 from bairn.api.main import actor
-from bairn.api.schemas import ERRORS, Input, Name, ShortText
+from bairn.api.schemas import ERRORS, Email, Input, Name, ShortText
 from bairn.reference import AgencyKind, Role
 
 router = Router()
@@ -37,7 +37,7 @@ class PractitionerIn(Input):
     full_name: Name
     agency_id: uuid.UUID
     roles: list[Role] = Field(min_length=1)
-    email: EmailStr
+    email: Email
     password: str | None = Field(default=None, max_length=200)
     job_title: ShortText = ""
     phone: str = Field(default="", max_length=40)
