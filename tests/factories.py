@@ -52,6 +52,9 @@ class Api:
     def put(self, path: str, body: Any) -> Any:
         return self._send("put", path, body)
 
+    def patch(self, path: str, body: Any) -> Any:
+        return self._send("patch", path, body)
+
     def delete(self, path: str) -> Any:
         return self.client.delete("/api/v1" + path, headers=self._headers())
 

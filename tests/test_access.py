@@ -9,6 +9,7 @@ school's information governance lead, the administrator and Charlie, the outside
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from bairn.agencies.models import Involvement
 from bairn.audit.models import AuditEvent
+from bairn.people.services import add_person
 from bairn.planning.services import save_plan, start_assessment
 from tests.factories import Cast, concern
 
@@ -71,7 +73,17 @@ def _setup(cast: Cast) -> dict[str, Any]:
         team_ids=[],
         **{**PLAN, "review_date": dt.date(2030, 1, 31)},
     )
-    return {"leeann": cast.leeann.pk, "entry": entry.pk}
+    corinne = add_person(
+        cast.head_teacher,
+        cast.leeann.pk,
+        given_name="Corinne",
+        family_name="Cairns",
+        relationship="mother",
+        parental_responsibility=True,
+        lives_with=True,
+        stays_overnight=False,
+    )
+    return {"leeann": cast.leeann.pk, "entry": entry.pk, "corinne": str(corinne.person_id)}
 
 
 Call = Callable[[Cast, dict[str, Any], str], Any]
@@ -89,6 +101,20 @@ ENDPOINTS: dict[str, Call] = {
             "lives_with": True,
             "stays_overnight": False,
         },
+    ),
+    "PATCH person": lambda c, d, w: c.api(w).patch(
+        f"/children/{d['leeann']}/people/{d['corinne']}",
+        {"lives_with": False, "reason": "Corinne has moved to her sister's"},
+    ),
+    "GET household changes": lambda c, d, w: c.api(w).get(
+        f"/children/{d['leeann']}/household-changes"
+    ),
+    "POST named-person offer": lambda c, d, w: c.api(w).post(
+        f"/children/{d['leeann']}/named-person-offer",
+        {"decision": "declined", "given_by": d["corinne"]},
+    ),
+    "GET named-person offer": lambda c, d, w: c.api(w).get(
+        f"/children/{d['leeann']}/named-person-offer"
     ),
     "GET chronology": lambda c, d, w: c.api(w).get(f"/children/{d['leeann']}/chronology"),
     "POST concern": lambda c, d, w: c.api(w).post(f"/children/{d['leeann']}/concerns", CONCERN),
@@ -247,6 +273,10 @@ TABLE: dict[str, tuple[int, ...]] = {
     "GET child": (200, 200, 404, 404, 404, 404, 404, 404),
     "GET people": (200, 200, 404, 404, 404, 404, 404, 404),
     "POST people": (201, 201, 404, 404, 404, 404, 404, 404),
+    "PATCH person": (200, 200, 404, 404, 404, 404, 404, 404),
+    "GET household changes": (200, 200, 404, 404, 404, 404, 404, 404),
+    "POST named-person offer": (201, 201, 404, 404, 404, 404, 404, 404),
+    "GET named-person offer": (200, 200, 404, 404, 404, 404, 404, 404),
     "GET chronology": (200, 200, 404, 404, 404, 404, 404, 404),
     # The school already knows Leeann, so its people may record about her (and become
     # involved); other agencies must declare involvement first.
@@ -380,6 +410,14 @@ def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> 
             "categories": ["chronology"],
         },
         "post /api/v1/children/{child_id}/views": {"whose": "child", "views": "I like school"},
+        "post /api/v1/children/{child_id}/named-person-offer": {
+            "decision": "declined",
+            "given_by": "child",
+        },
+        "patch /api/v1/children/{child_id}/people/{person_id}": {
+            "lives_with": False,
+            "reason": "Moved out",
+        },
         "post /api/v1/children/{child_id}/assessments": {
             "indicators": {"safe": {"rating": "some_concern"}}
         },
@@ -417,8 +455,9 @@ def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> 
     charlie = cast.api("charlie")
     for method, path in child_routes:
         key = f"{method} {path}"
-        real = path.replace("{child_id}", str(cast.leeann.pk)).removeprefix("/api/v1")
-        missing = path.replace("{child_id}", "0" * 8 + "-0000-4000-8000-" + "0" * 12)
+        someone = path.replace("{person_id}", str(uuid.uuid4()))
+        real = someone.replace("{child_id}", str(cast.leeann.pk)).removeprefix("/api/v1")
+        missing = someone.replace("{child_id}", "0" * 8 + "-0000-4000-8000-" + "0" * 12)
         missing = missing.removeprefix("/api/v1")
         for target in (real, missing):
             if method == "get":

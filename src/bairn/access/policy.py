@@ -38,8 +38,10 @@ class Action(StrEnum):
     CHILD_READ = "child.read"
     PEOPLE_READ = "people.read"
     PEOPLE_ADD = "people.add"
+    PEOPLE_CHANGE = "people.change"
     NAMED_PERSON_ASSIGN = "named_person.assign"
     LEAD_PROFESSIONAL_ASSIGN = "lead_professional.assign"
+    NAMED_PERSON_OFFER = "named_person.offer"
     BREAK_GLASS = "involvement.break_glass"
     CONCERN_CREATE = "concern.create"
     CONCERN_READ = "concern.read"
@@ -395,7 +397,13 @@ def decide(
             return _practitioner_only(actor, "list the children they are involved with")
         case Action.CHILD_MATCH:
             return _practitioner_only(actor, "ask whether a child is known (DOMAIN §4.2)")
-        case Action.CHILD_READ | Action.PEOPLE_READ | Action.PEOPLE_ADD:
+        case (
+            Action.CHILD_READ
+            | Action.PEOPLE_READ
+            | Action.PEOPLE_ADD
+            | Action.PEOPLE_CHANGE
+            | Action.NAMED_PERSON_OFFER
+        ):
             return _involved(actor, child_id)
         case Action.CHRONOLOGY_READ:
             return _involved(actor, child_id)

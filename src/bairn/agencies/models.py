@@ -179,3 +179,29 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practitioner} involved with {self.child_ref} ({self.basis})"
+
+
+class NamedPersonOffer(models.Model):
+    """The family's answer to the offer of a Named Person (DOMAIN §2). A family may decline
+    it: that is recorded, and is not in itself a concern. Answers are never changed; a
+    later answer (the family changing its mind) supersedes the earlier one."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    child_ref = models.UUIDField(db_index=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    # Who answered: a person around the child (identity store), or the child (null).
+    person_ref = models.UUIDField(null=True, blank=True)
+    decided_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Named Person offer {self.decision} for {self.child_ref}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Status
@@ -12,9 +13,19 @@ from pydantic import Field
 from bairn.access.declare import policy
 from bairn.access.policy import Action, authorize, current_assignee, involved_children
 from bairn.agencies import services as agency_services
-from bairn.agencies.models import Assignment, Practitioner
+from bairn.agencies.models import Assignment, NamedPersonOffer, Practitioner
 from bairn.api.main import actor
-from bairn.api.schemas import ERRORS, Day, Input, Name, Postcode, Reason, ShortText, parse_id
+from bairn.api.schemas import (
+    ERRORS,
+    Day,
+    Input,
+    Name,
+    Postcode,
+    Reason,
+    ShortText,
+    Text,
+    parse_id,
+)
 from bairn.people import services
 from bairn.people.models import Child, ChildRelationship
 from bairn.reference import Relationship, Sex
@@ -44,6 +55,34 @@ class ContactOut(Input):
     phone: str
 
 
+class OfferIn(Input):
+    decision: Literal["accepted", "declined"]
+    given_by: str = Field(
+        max_length=40,
+        description="'child' (where old enough to decide) or the id of a person around the "
+        "child with parental responsibility",
+    )
+    decided_on: Day | None = Field(
+        default=None, description="When they answered; today if left out"
+    )
+    note: Text = ""
+
+
+class OfferOut(Input):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    decision: str
+    given_by: str
+    decided_on: dt.date
+    note: str
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class OffersOut(Input):
+    answers: list[OfferOut]
+
+
 class ChildOut(Input):
     id: uuid.UUID
     given_name: str
@@ -60,6 +99,9 @@ class ChildOut(Input):
     created_at: dt.datetime
     named_person: ContactOut | None
     lead_professional: ContactOut | None
+    named_person_offer: OfferOut | None = Field(
+        description="The family's latest answer to the offer of a Named Person, if recorded"
+    )
     your_involvement: list[str]
 
 
@@ -120,6 +162,31 @@ class PeopleOut(Input):
     people: list[PersonOut]
 
 
+class PersonChangeIn(Input):
+    reason: Reason
+    relationship: Relationship | None = None
+    parental_responsibility: bool | None = None
+    lives_with: bool | None = None
+    stays_overnight: bool | None = None
+    caring_role: str | None = Field(default=None, max_length=2000)
+
+
+class ChangeOut(Input):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    given_name: str
+    family_name: str
+    before: dict[str, object]
+    after: dict[str, object]
+    reason: str
+    changed_by: str
+    changed_at: dt.datetime
+
+
+class ChangesOut(Input):
+    changes: list[ChangeOut]
+
+
 class AssignIn(Input):
     practitioner_id: uuid.UUID
 
@@ -157,6 +224,7 @@ def contact(p: Practitioner | None) -> dict[str, object] | None:
 
 
 def child_out(child: Child, bases: list[str]) -> dict[str, object]:
+    offer = services.named_person_offer(child.pk)
     return {
         "id": child.pk,
         "given_name": child.given_name,
@@ -173,7 +241,21 @@ def child_out(child: Child, bases: list[str]) -> dict[str, object]:
         "created_at": child.created_at,
         "named_person": contact(current_assignee(child.pk, Assignment.Kind.NAMED_PERSON)),
         "lead_professional": contact(current_assignee(child.pk, Assignment.Kind.LEAD_PROFESSIONAL)),
+        "named_person_offer": offer_out(offer) if offer else None,
         "your_involvement": bases,
+    }
+
+
+def offer_out(answer: NamedPersonOffer) -> dict[str, object]:
+    return {
+        "id": answer.pk,
+        "child_id": answer.child_ref,
+        "decision": answer.decision,
+        "given_by": "child" if answer.person_ref is None else str(answer.person_ref),
+        "decided_on": answer.decided_on,
+        "note": answer.note,
+        "recorded_by": answer.recorded_by.display_name,
+        "recorded_at": answer.recorded_at,
     }
 
 
@@ -270,6 +352,48 @@ def list_people(request: HttpRequest, child_id: str) -> dict[str, object]:
     return {"people": [person_out(r) for r in rels]}
 
 
+@router.patch("/{child_id}/people/{person_id}", response={200: PersonOut, **ERRORS})
+@policy(Action.PEOPLE_CHANGE)
+def change_person(
+    request: HttpRequest, child_id: str, person_id: str, payload: PersonChangeIn
+) -> dict[str, object]:
+    """Change how a person relates to the child (the fields given), with the reason.
+    What it was is kept: see `household-changes`."""
+    data = payload.model_dump(exclude_unset=True)
+    if payload.relationship is not None:
+        data["relationship"] = payload.relationship.value
+    rel = services.change_person(actor(request), parse_id(child_id), parse_id(person_id), **data)
+    return person_out(rel)
+
+
+@router.get("/{child_id}/household-changes", response={200: ChangesOut, **ERRORS})
+@policy(Action.PEOPLE_READ)
+def household_changes(request: HttpRequest, child_id: str) -> dict[str, object]:
+    """Every change to the people around the child, oldest first, with what it was."""
+    changes = services.household_changes(actor(request), parse_id(child_id))
+    names = dict(
+        Practitioner.objects.filter(pk__in={c.changed_by_ref for c in changes}).values_list(
+            "pk", "full_name"
+        )
+    )
+    return {
+        "changes": [
+            {
+                "id": c.pk,
+                "person_id": c.relation.person_id,
+                "given_name": c.relation.person.given_name,
+                "family_name": c.relation.person.family_name,
+                "before": c.before,
+                "after": c.after,
+                "reason": c.reason,
+                "changed_by": names.get(c.changed_by_ref, ""),
+                "changed_at": c.changed_at,
+            }
+            for c in changes
+        ]
+    }
+
+
 def _assign(request: HttpRequest, child_id: str, kind: str, payload: AssignIn) -> dict[str, object]:
     assignment = agency_services.assign(
         actor(request), parse_id(child_id), kind, payload.practitioner_id
@@ -296,6 +420,30 @@ def put_lead_professional(
 ) -> dict[str, object]:
     """Assign the child's Lead Professional (who must hold that role)."""
     return _assign(request, child_id, Assignment.Kind.LEAD_PROFESSIONAL, payload)
+
+
+@router.post("/{child_id}/named-person-offer", response={201: OfferOut, **ERRORS})
+@policy(Action.NAMED_PERSON_OFFER)
+def answer_offer(
+    request: HttpRequest, child_id: str, payload: OfferIn
+) -> Status[dict[str, object]]:
+    """Record the family's answer to the offer of a Named Person (DOMAIN §2). A family may
+    decline it; that is recorded and is not in itself a concern. A later answer
+    supersedes an earlier one, which stays in the history."""
+    answer = services.record_named_person_offer(
+        actor(request), parse_id(child_id), **payload.model_dump()
+    )
+    return Status(201, offer_out(answer))
+
+
+@router.get("/{child_id}/named-person-offer", response={200: OffersOut, **ERRORS})
+@policy(Action.CHILD_READ)
+def offer_history(request: HttpRequest, child_id: str) -> dict[str, object]:
+    """Every answer the family gave to the Named Person offer, oldest first."""
+    me = actor(request)
+    child = services.get_child(me, parse_id(child_id))
+    answers = NamedPersonOffer.objects.filter(child_ref=child.pk).select_related("recorded_by")
+    return {"answers": [offer_out(a) for a in answers]}
 
 
 @router.post("/{child_id}/involvement", response={201: InvolvementOut, **ERRORS})

@@ -95,3 +95,26 @@ class ChildRelationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.relationship})"
+
+
+class RelationshipChange(models.Model):
+    """A change to how a person relates to a child — Steve moves out, Maggie stops staying
+    over — kept with what it was, what it became and why. Nothing about the household is
+    changed silently. Who changed it is an opaque reference to a practitioner: no foreign
+    key crosses the two stores (DOMAIN §6)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    relation = models.ForeignKey(
+        ChildRelationship, on_delete=models.PROTECT, related_name="changes"
+    )
+    before = models.JSONField()
+    after = models.JSONField()
+    reason = models.TextField()
+    changed_by_ref = models.UUIDField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"Change to {self.relation} at {self.changed_at:%Y-%m-%d}"

@@ -1,4 +1,5 @@
-"""Every write to the identity store, and the minimal-disclosure match (DOMAIN §2, §4.2)."""
+"""Every write to the identity store, the family's answer to the Named Person offer, and
+the minimal-disclosure match (DOMAIN §2, §4.2)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,26 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from bairn.access.policy import Action, authorize, current_assignee
-from bairn.agencies.models import Assignment, Involvement, Practitioner
+from bairn.access.policy import Action, NotVisible, authorize, current_assignee
+from bairn.agencies.models import Assignment, Involvement, NamedPersonOffer, Practitioner
 from bairn.agencies.services import involve
 from bairn.audit import services as audit
 from bairn.db import both_stores
 from bairn.errors import Conflict, Invalid
 from bairn.people.chi import ChiError, validate_chi
-from bairn.people.models import Child, ChildRelationship, Person, name_key, postcode_key
+from bairn.people.models import (
+    Child,
+    ChildRelationship,
+    Person,
+    RelationshipChange,
+    name_key,
+    postcode_key,
+)
+from bairn.reference import Relationship
 
 
 def _check_birth_date(field: str, value: dt.date | None, errors: dict[str, str]) -> None:
@@ -164,6 +175,83 @@ def add_person(
     return relation
 
 
+HOUSEHOLD_FIELDS = (
+    "relationship",
+    "parental_responsibility",
+    "lives_with",
+    "stays_overnight",
+    "caring_role",
+)
+
+
+def change_person(
+    actor: Practitioner,
+    child_id: uuid.UUID,
+    person_id: uuid.UUID,
+    *,
+    reason: str,
+    **changes: object,
+) -> ChildRelationship:
+    """Change how a person relates to the child: the relationship, parental responsibility,
+    living with or staying overnight, what they do for the child. The reason is required,
+    and what it was is kept (RelationshipChange). A change that changes nothing records
+    nothing."""
+    authorize(actor, Action.PEOPLE_CHANGE, child_id=child_id, object=f"person:{person_id}")
+    relation = (
+        ChildRelationship.objects.filter(child_id=child_id, person_id=person_id)
+        .select_related("person")
+        .first()
+    )
+    if relation is None:
+        raise NotVisible("no such person around this child")
+    errors: dict[str, str] = {}
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS)
+    for name in sorted(unknown):
+        errors[name] = "This cannot be changed here."
+    if changes.get("relationship") is not None and changes["relationship"] not in (
+        Relationship.values
+    ):
+        errors["relationship"] = "Not a relationship Bairn knows."
+    if not reason.strip():
+        errors["reason"] = "Say why this changed, for example what the family told you."
+    if errors:
+        raise Invalid(errors)
+    before = {name: getattr(relation, name) for name in HOUSEHOLD_FIELDS}
+    after = {**before, **{k: v for k, v in changes.items() if v is not None}}
+    if after == before:
+        return relation
+    with both_stores():
+        RelationshipChange.objects.create(
+            relation=relation,
+            before=before,
+            after=after,
+            reason=reason.strip(),
+            changed_by_ref=actor.pk,
+            changed_at=timezone.now(),
+        )
+        for name, value in after.items():
+            setattr(relation, name, value)
+        relation.save(update_fields=list(HOUSEHOLD_FIELDS))
+        audit.record(
+            actor=actor,
+            action=Action.PEOPLE_CHANGE,
+            object=f"person:{person_id}",
+            child_id=child_id,
+            reason="changed " + ", ".join(k for k in HOUSEHOLD_FIELDS if after[k] != before[k]),
+        )
+    return relation
+
+
+def household_changes(actor: Practitioner, child_id: uuid.UUID) -> list[RelationshipChange]:
+    """Every change to the people around the child, oldest first."""
+    authorize(actor, Action.PEOPLE_READ, child_id=child_id, object=f"child:{child_id}")
+    return list(
+        RelationshipChange.objects.filter(relation__child_id=child_id).select_related(
+            "relation__person"
+        )
+    )
+
+
 def _person_visible_to(actor: Practitioner, person_id: uuid.UUID) -> Person | None:
     from bairn.access.policy import involved_children
 
@@ -171,9 +259,104 @@ def _person_visible_to(actor: Practitioner, person_id: uuid.UUID) -> Person | No
     return Person.objects.filter(pk=person_id, relationships__child_id__in=children).first()
 
 
+def age_on(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def parent_deciding(child: Child, given_by: str, what: str) -> tuple[uuid.UUID | None, str]:
+    """The person `given_by` names, when they may decide for the child: a person around
+    the child with parental responsibility (DOMAIN §2). A family friend cannot, however
+    much they care for the child. Returns the person's id, or the reason they may not."""
+    try:
+        person_ref = uuid.UUID(given_by)
+    except ValueError:
+        return None, "Give 'child' or the id of a person around the child."
+    relation = (
+        ChildRelationship.objects.filter(child_id=child.pk, person_id=person_ref)
+        .select_related("person")
+        .first()
+    )
+    if relation is None:
+        return None, "No person with this id is recorded around this child."
+    if not relation.parental_responsibility:
+        return None, (
+            f"{relation.person} has no parental responsibility for {child.given_name}, so "
+            f"cannot {what} for her or him (DOMAIN §2)"
+        )
+    return person_ref, ""
+
+
 def list_people(actor: Practitioner, child_id: uuid.UUID) -> list[ChildRelationship]:
     authorize(actor, Action.PEOPLE_READ, child_id=child_id, object=f"child:{child_id}")
     return list(ChildRelationship.objects.filter(child_id=child_id).select_related("person"))
+
+
+def record_named_person_offer(
+    actor: Practitioner,
+    child_id: uuid.UUID,
+    *,
+    decision: str,
+    given_by: str,
+    decided_on: dt.date | None = None,
+    note: str = "",
+) -> NamedPersonOffer:
+    """The family's answer to the offer of a Named Person (DOMAIN §2): from a person with
+    parental responsibility, or from the child where old enough to decide
+    (BAIRN_CONSENT_AGE). Declining is recorded and is not in itself a concern: nobody is
+    notified and nothing enters the chronology."""
+    authorize(actor, Action.NAMED_PERSON_OFFER, child_id=child_id, object=f"child:{child_id}")
+    child = Child.objects.get(pk=child_id)
+    errors: dict[str, str] = {}
+    if decision not in NamedPersonOffer.Decision.values:
+        errors["decision"] = "Give 'accepted' or 'declined'."
+    person_ref: uuid.UUID | None = None
+    today = timezone.localdate()
+    if given_by == "child":
+        age = age_on(child.date_of_birth, today)
+        if age < settings.BAIRN_CONSENT_AGE:
+            errors["given_by"] = (
+                f"{child.given_name} is {age}: under {settings.BAIRN_CONSENT_AGE} the answer "
+                "is given by a person with parental responsibility"
+            )
+    else:
+        person_ref, refusal = parent_deciding(child, given_by, "answer the offer")
+        if refusal:
+            errors["given_by"] = refusal
+    decided_on = decided_on or today
+    if decided_on > today:
+        errors["decided_on"] = "The answer cannot be dated in the future."
+    elif decided_on < child.date_of_birth:
+        errors["decided_on"] = "The answer cannot be dated before the child was born."
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        answer = NamedPersonOffer.objects.create(
+            child_ref=child_id,
+            decision=decision,
+            person_ref=person_ref,
+            decided_on=decided_on,
+            note=note.strip(),
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        audit.record(
+            actor=actor,
+            action=Action.NAMED_PERSON_OFFER,
+            object=f"named_person_offer:{answer.pk}",
+            child_id=child_id,
+            reason=f"{decision} by {'the child' if person_ref is None else f'person:{person_ref}'}",
+        )
+    return answer
+
+
+def named_person_offer(child_id: uuid.UUID) -> NamedPersonOffer | None:
+    """The family's latest answer to the Named Person offer, if one is recorded."""
+    return (
+        NamedPersonOffer.objects.filter(child_ref=child_id)
+        .select_related("recorded_by")
+        .order_by("-recorded_at")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

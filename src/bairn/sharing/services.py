@@ -28,6 +28,7 @@ from bairn.errors import Conflict, Invalid
 from bairn.notify.models import Notification
 from bairn.notify.services import notify
 from bairn.people.models import Child, ChildRelationship
+from bairn.people.services import age_on, parent_deciding
 from bairn.reference import (
     Category,
     LawfulBasis,
@@ -191,10 +192,6 @@ def set_isp_status(actor: Practitioner, isp_id: uuid.UUID, *, suspend: bool, rea
 # --- consent and views ----------------------------------------------------------------
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def record_consent(
     actor: Practitioner,
     child_id: uuid.UUID,
@@ -218,7 +215,7 @@ def record_consent(
     errors: dict[str, str] = {}
     person_ref: uuid.UUID | None = None
     if given_by == "child":
-        age = _age(child.date_of_birth, timezone.localdate())
+        age = age_on(child.date_of_birth, timezone.localdate())
         if age >= settings.BAIRN_CONSENT_AGE:
             capacity = Consent.Capacity.CHILD_PRESUMED
         elif child_understands and capacity_reason.strip():
@@ -232,23 +229,9 @@ def record_consent(
             )
     else:
         capacity = Consent.Capacity.PARENTAL_RESPONSIBILITY
-        try:
-            person_ref = uuid.UUID(given_by)
-        except ValueError:
-            errors["given_by"] = "Give 'child' or the id of a person around the child."
-        else:
-            relation = (
-                ChildRelationship.objects.filter(child_id=child_id, person_id=person_ref)
-                .select_related("person")
-                .first()
-            )
-            if relation is None:
-                errors["given_by"] = "No person with this id is recorded around this child."
-            elif not relation.parental_responsibility:
-                errors["given_by"] = (
-                    f"{relation.person} has no parental responsibility for "
-                    f"{child.given_name}, so cannot consent for her or him (DOMAIN §2)"
-                )
+        person_ref, refusal = parent_deciding(child, given_by, "consent")
+        if refusal:
+            errors["given_by"] = refusal
     recipients = list(Agency.objects.filter(pk__in=list(recipient_agency_ids)))
     if not recipient_agency_ids:
         errors["recipient_agency_ids"] = "Name the agencies the decision is about."

@@ -9,7 +9,15 @@ from typing import Any
 from django import forms
 
 from bairn.errors import Invalid
-from bairn.reference import INDICATOR_MEANINGS, Impact, Indicator, Significance, Source
+from bairn.reference import (
+    INDICATOR_MEANINGS,
+    Impact,
+    Indicator,
+    Relationship,
+    Sex,
+    Significance,
+    Source,
+)
 
 
 def show_errors(form: forms.Form, error: Invalid, names: Mapping[str, str] | None = None) -> None:
@@ -148,3 +156,126 @@ class ConcernForm(forms.Form):
         if data.get("withheld_from_family") and not (data.get("withheld_reason") or "").strip():
             self.add_error("withheld_reason", "Say why the family must not be shown it.")
         return data
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
+
+
+class ChildForm(forms.Form):
+    """A child's core record (DOMAIN §2). Only the names and the date of birth are needed;
+    the rest is asked for when it is known."""
+
+    given_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(help_text="For example, 14/03/2017", input_formats=DATE_FORMATS)
+    chi_number = forms.CharField(
+        label="CHI number", max_length=12, required=False, help_text="10 digits"
+    )
+    sex = forms.ChoiceField(choices=[("", "Not recorded"), *_choices(Sex.choices)], required=False)
+    ethnicity = forms.CharField(max_length=200, required=False)
+    religion = forms.CharField(max_length=200, required=False)
+    languages = forms.CharField(
+        max_length=500, required=False, help_text="Separate languages with commas"
+    )
+    address = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    postcode = forms.CharField(max_length=10, required=False)
+
+    def clean_languages(self) -> list[str]:
+        languages = [s.strip() for s in self.cleaned_data["languages"].split(",") if s.strip()]
+        if len(languages) > 10:
+            raise forms.ValidationError("Give at most 10 languages.")
+        if any(len(s) > 200 for s in languages):
+            raise forms.ValidationError("Each language must be 200 characters or fewer.")
+        return languages
+
+
+class PersonForm(forms.Form):
+    """Someone around the child, and how they relate: legal ties and practical care are
+    asked for separately, as a family friend may care without parental responsibility."""
+
+    given_name = forms.CharField(max_length=100)
+    family_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(
+        required=False, help_text="For example, 02/08/1997", input_formats=DATE_FORMATS
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the child",
+        choices=[("", "Choose one"), *_choices(Relationship.choices)],
+    )
+    parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility for the child", required=False
+    )
+    lives_with = forms.BooleanField(label="Lives with the child", required=False)
+    stays_overnight = forms.BooleanField(
+        label="Stays overnight where the child lives", required=False
+    )
+    caring_role = forms.CharField(
+        label="What do they do for the child?",
+        help_text="For example, collects the children from school and babysits at weekends.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PersonChangeForm(forms.Form):
+    """How a person relates to the child, changed with the reason; what it was is kept."""
+
+    relationship = PersonForm.base_fields["relationship"]
+    parental_responsibility = PersonForm.base_fields["parental_responsibility"]
+    lives_with = PersonForm.base_fields["lives_with"]
+    stays_overnight = PersonForm.base_fields["stays_overnight"]
+    caring_role = PersonForm.base_fields["caring_role"]
+    reason = forms.CharField(
+        label="Why has this changed?",
+        help_text="For example, what the family told you and when. What it was is kept.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssignForm(forms.Form):
+    practitioner = forms.ChoiceField(label="Practitioner")
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["practitioner"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose one"), *choices]
+
+
+class OfferForm(forms.Form):
+    """The family's answer to the offer of a Named Person (DOMAIN §2)."""
+
+    decision = forms.ChoiceField(
+        label="What did the family say to the offer of a Named Person?",
+        choices=[("accepted", "Accepted"), ("declined", "Declined")],
+        widget=forms.RadioSelect,
+    )
+    given_by = forms.ChoiceField(
+        label="Who answered?",
+        help_text=(
+            "A person with parental responsibility, or the child where 12 or over. A family "
+            "friend cannot answer for the child."
+        ),
+    )
+    decided_on = forms.DateField(
+        label="When did they answer?",
+        required=False,
+        help_text="For example, 03/03/2026. Today if left empty.",
+        input_formats=DATE_FORMATS,
+    )
+    note = forms.CharField(
+        label="Anything they said about it",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["given_by"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose one"), *people]

@@ -8,7 +8,7 @@ from django import template
 
 from bairn.agencies.models import Involvement
 from bairn.notify.models import Notification
-from bairn.reference import Indicator, Significance
+from bairn.reference import Indicator, Relationship, Significance
 
 register = template.Library()
 
@@ -68,3 +68,34 @@ def significance_colour(code: str) -> str:
 @register.filter
 def urgency_colour(code: str) -> str:
     return {"immediate": "red", "urgent": "orange"}.get(code, "grey")
+
+
+HOUSEHOLD_LABELS = {
+    "relationship": "relationship",
+    "parental_responsibility": "parental responsibility",
+    "lives_with": "lives with the child",
+    "stays_overnight": "stays overnight",
+    "caring_role": "what they do for the child",
+}
+
+
+def _household_value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "relationship":
+        try:
+            return str(Relationship(value).label).lower()
+        except ValueError:
+            return str(value)
+    return f"“{value}”" if value else "nothing recorded"
+
+
+@register.filter
+def household_change(change: Any) -> list[str]:
+    """A change to the household in words: 'stays overnight: yes → no'."""
+    return [
+        f"{label}: {_household_value(name, change.before.get(name))} → "
+        f"{_household_value(name, change.after.get(name))}"
+        for name, label in HOUSEHOLD_LABELS.items()
+        if change.before.get(name) != change.after.get(name)
+    ]

@@ -17,18 +17,30 @@ from bairn.access.policy import (
     NotVisible,
     authorize,
     current_assignee,
+    decide,
     involvement_bases,
 )
-from bairn.agencies.models import Assignment
+from bairn.agencies.models import Assignment, Practitioner
+from bairn.agencies.services import assign
 from bairn.agencies.services import break_glass as declare_emergency
 from bairn.chronology import queries as chronology
 from bairn.chronology import services as concerns
-from bairn.errors import Invalid
+from bairn.errors import Conflict, Invalid
 from bairn.people import services as people
-from bairn.people.models import Child
+from bairn.people.models import Child, ChildRelationship
 from bairn.reference import Impact, Indicator, Significance
 from bairn.web import drafts
-from bairn.web.forms import BreakGlassForm, ConcernForm, MatchForm, show_errors
+from bairn.web.forms import (
+    AssignForm,
+    BreakGlassForm,
+    ChildForm,
+    ConcernForm,
+    MatchForm,
+    OfferForm,
+    PersonChangeForm,
+    PersonForm,
+    show_errors,
+)
 from bairn.web.pages import page, signed_in
 from bairn.web.timeline import legend_svg, timeline_svg
 
@@ -93,6 +105,11 @@ def child(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "timeline_key": mark_safe(legend_svg()),  # noqa: S308 - constant
             "bases": sorted(bases),
             "in_plan_circle": bool(bases & PLAN_CIRCLE),
+            "offer": people.named_person_offer(child_id),
+            "changes": people.household_changes(me, child_id),
+            "answered_by": {r.person_id: r for r in household},
+            "may_assign_np": decide(me, Action.NAMED_PERSON_ASSIGN, child_id=child_id).allowed,
+            "may_assign_lp": decide(me, Action.LEAD_PROFESSIONAL_ASSIGN, child_id=child_id).allowed,
         },
     )
 
@@ -203,3 +220,166 @@ def break_glass(request: HttpRequest) -> HttpResponse:
         "web/find_child.html",
         {"form": match, "result": people.MatchResult(True, None), "glass": form},
     )
+
+
+@page(Action.CHILD_CREATE)
+def new_child(request: HttpRequest) -> HttpResponse:
+    """Record a child not yet known to Bairn; the practitioner becomes involved. A child
+    already known (by CHI number) is not recorded twice: find their Named Person instead."""
+    me = signed_in(request)
+    authorize(me, Action.CHILD_CREATE)
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["chi_number"] = data["chi_number"] or None
+        try:
+            made = people.create_child(me, **data)
+        except Invalid as error:
+            show_errors(form, error)
+        except Conflict:
+            form.add_error(
+                "chi_number",
+                "A child with this CHI number is already known to Bairn: use Find a child "
+                "to reach their Named Person.",
+            )
+        else:
+            messages.success(request, f"{made.given_name}'s record is made. You are involved.")
+            return redirect("web:child", child_id=made.pk)
+    return render(request, "web/child_new.html", {"form": form})
+
+
+@page(Action.PEOPLE_ADD)
+def add_person(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    """Someone around the child: a parent, a partner, a friend who cares for them."""
+    me = signed_in(request)
+    authorize(me, Action.PEOPLE_ADD, child_id=child_id, object=f"child:{child_id}")
+    record = Child.objects.get(pk=child_id)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = people.add_person(me, child_id, **form.cleaned_data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"{added.person} is recorded around {record.given_name}.")
+            return redirect("web:child", child_id=child_id)
+    return render(request, "web/person_new.html", {"form": form, "record": record})
+
+
+@page(Action.PEOPLE_CHANGE)
+def change_person(request: HttpRequest, child_id: uuid.UUID, person_id: uuid.UUID) -> HttpResponse:
+    """Change how someone relates to the child, with the reason; what it was is kept."""
+    me = signed_in(request)
+    authorize(me, Action.PEOPLE_CHANGE, child_id=child_id, object=f"person:{person_id}")
+    relation = (
+        ChildRelationship.objects.filter(child_id=child_id, person_id=person_id)
+        .select_related("person", "child")
+        .first()
+    )
+    if relation is None:
+        raise NotVisible("no such person around this child")
+    form = PersonChangeForm(
+        request.POST or None,
+        initial={name: getattr(relation, name) for name in people.HOUSEHOLD_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            people.change_person(me, child_id, person_id, **data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"The change to {relation.person} is recorded.")
+            return redirect("web:child", child_id=child_id)
+    return render(
+        request,
+        "web/person_change.html",
+        {"form": form, "relation": relation, "record": relation.child},
+    )
+
+
+def _assign(request: HttpRequest, child_id: uuid.UUID, kind: Assignment.Kind) -> HttpResponse:
+    me = signed_in(request)
+    action = Action.NAMED_PERSON_ASSIGN
+    if kind == Assignment.Kind.LEAD_PROFESSIONAL:
+        action = Action.LEAD_PROFESSIONAL_ASSIGN
+    authorize(me, action, child_id=child_id, object=f"child:{child_id}")
+    record = Child.objects.get(pk=child_id)
+    current = current_assignee(child_id, kind)
+    holders = (
+        Practitioner.objects.filter(is_active=True, groups__name=kind, agency__isnull=False)
+        .select_related("agency")
+        .order_by("agency__name", "full_name")
+    )
+    choices = [
+        (
+            str(p.pk),
+            f"{p.display_name}, {p.agency.name if p.agency else ''}"
+            + (f" ({p.job_title})" if p.job_title else ""),
+        )
+        for p in holders
+    ]
+    form = AssignForm(
+        request.POST or None,
+        choices=choices,
+        initial={"practitioner": str(current.pk)} if current else None,
+    )
+    form.fields["practitioner"].label = str(kind.label)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = assign(me, child_id, kind, uuid.UUID(form.cleaned_data["practitioner"]))
+        except Invalid as error:
+            show_errors(form, error, {"practitioner_id": "practitioner"})
+        else:
+            messages.success(
+                request,
+                f"{made.practitioner.display_name} is {record.given_name}'s {kind.label}.",
+            )
+            return redirect("web:child", child_id=child_id)
+    return render(
+        request,
+        "web/assign.html",
+        {"form": form, "record": record, "kind": kind, "current": current},
+    )
+
+
+@page(Action.NAMED_PERSON_ASSIGN)
+def assign_named_person(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    return _assign(request, child_id, Assignment.Kind.NAMED_PERSON)
+
+
+@page(Action.LEAD_PROFESSIONAL_ASSIGN)
+def assign_lead_professional(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    return _assign(request, child_id, Assignment.Kind.LEAD_PROFESSIONAL)
+
+
+@page(Action.NAMED_PERSON_OFFER)
+def answer_offer(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    """Record the family's answer to the offer of a Named Person. Declining is recorded and
+    is not in itself a concern."""
+    me = signed_in(request)
+    authorize(me, Action.NAMED_PERSON_OFFER, child_id=child_id, object=f"child:{child_id}")
+    record = Child.objects.get(pk=child_id)
+    household = people.list_people(me, child_id)
+    choices = [("child", f"{record.given_name} (the child)")] + [
+        (str(r.person_id), f"{r.person} ({r.get_relationship_display().lower()})")
+        for r in household
+    ]
+    form = OfferForm(request.POST or None, people=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            people.record_named_person_offer(
+                me,
+                child_id,
+                decision=data["decision"],
+                given_by=data["given_by"],
+                decided_on=data["decided_on"],
+                note=data["note"],
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "The family's answer is recorded.")
+            return redirect("web:child", child_id=child_id)
+    return render(request, "web/offer.html", {"form": form, "record": record})
