@@ -653,6 +653,12 @@ CASES = [
     ),
     bad(
         "concerns",
+        "occurred_at-before-the-pregnancy",
+        with_("concerns", occurred_at="2015-06-01T09:00:00+01:00"),  # Leeann was born in 2017
+        "occurred_at",
+    ),
+    bad(
+        "concerns",
         "occurred_at-not-a-time",
         with_("concerns", occurred_at="last Tuesday"),
         "occurred_at",

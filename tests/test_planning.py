@@ -958,6 +958,28 @@ def test_overdue_review_is_announced_to_the_lead_professional_once(world: Cast) 
     assert len(notes(cast, "social_worker", "overdue_review")) == 1
 
 
+def test_a_plan_past_its_review_is_edited_but_not_moved_into_the_past(world: Cast) -> None:
+    cast = world
+    make_plan(cast)
+    stored = PlanVersion.objects.get(plan__child_ref=cast.leeann.pk, version=1)
+    PlanVersion.objects.filter(pk=stored.pk).update(
+        content={**stored.content, "review_date": day(-3)}
+    )
+    plan = get_plan(cast, "social_worker")
+    # Moving the review to another past date is refused, and nothing changes.
+    refused = put(cast, "social_worker", body_from(plan, review_date=day(-10)))
+    assert "review_date" in errors(refused)
+    assert get_plan(cast, "social_worker")["version"] == 1
+    # An edit that keeps the overdue review date is taken; so is a coming date.
+    kept = put(cast, "social_worker", body_from(plan, contingency="Call the duty team"))
+    assert kept.status_code == 200, kept.content
+    later = put(
+        cast, "social_worker", body_from(get_plan(cast, "social_worker"), review_date=day(30))
+    )
+    assert later.status_code == 200, later.content
+    assert get_plan(cast, "social_worker")["review_date"] == day(30)
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 

@@ -17,11 +17,15 @@ from bairn.audit import services as audit
 from bairn.chronology import alerts
 from bairn.chronology.models import Concern, ConcernIndicator
 from bairn.errors import Conflict, Invalid
+from bairn.people.models import Child
 from bairn.reference import SIGNIFICANCE_RANK, Indicator
 from bairn.sharing.services import extend_to_amendment
 
 # A device clock a little ahead of ours is not a future event.
 CLOCK_SKEW = dt.timedelta(minutes=5)
+# Concerns in pregnancy belong to the child's chronology (pre-birth support and child
+# protection); anything earlier than this before the birth is a slip.
+BEFORE_BIRTH = dt.timedelta(days=300)
 
 
 def _validate(
@@ -31,14 +35,21 @@ def _validate(
     indicators: Sequence[str],
     withheld_from_family: bool,
     withheld_reason: str,
+    child_id: uuid.UUID,
 ) -> list[str]:
     errors: dict[str, str] = {}
+    born = Child.objects.filter(pk=child_id).values_list("date_of_birth", flat=True).first()
     if timezone.is_naive(occurred_at):
         errors["occurred_at"] = "Give the time with its offset, e.g. 2026-06-26T09:10:00+01:00."
     elif occurred_at > timezone.now() + CLOCK_SKEW:
         errors["occurred_at"] = "A concern cannot have happened in the future."
     elif occurred_at.year < 1900:
         errors["occurred_at"] = "This date is not possible."
+    elif born is not None and timezone.localdate(occurred_at) < born - BEFORE_BIRTH:
+        errors["occurred_at"] = (
+            f"This is before the child was born ({born:%d/%m/%Y}) and before the pregnancy: "
+            "check the date."
+        )
     if not summary.strip():
         errors["summary"] = "Say what happened, in a sentence."
     if not indicators:
@@ -81,6 +92,7 @@ def record_concern(
         indicators=indicators,
         withheld_from_family=withheld_from_family,
         withheld_reason=withheld_reason,
+        child_id=child_id,
     )
     with transaction.atomic():
         entry = _create(
@@ -173,6 +185,7 @@ def amend_concern(
         indicators=values["indicators"],
         withheld_from_family=values["withheld_from_family"],
         withheld_reason=values["withheld_reason"],
+        child_id=old.child_ref,
     )
     values["indicators"] = ordered
     escalated = SIGNIFICANCE_RANK[values["significance"]] > SIGNIFICANCE_RANK[old.significance]

@@ -199,6 +199,14 @@ def _normalise(
         errors["reason_for_plan"] = "A plan says clearly why it was made."
     if previous is None and review_date <= timezone.localdate():
         errors["review_date"] = "The first review must be in the future."
+    elif (
+        previous is not None
+        and review_date.isoformat() != previous["review_date"]
+        and review_date < timezone.localdate()
+    ):
+        errors["review_date"] = (
+            "A new review date cannot be in the past; keep the one due or set a coming date."
+        )
     if errors:
         raise Invalid(errors)
     team = list(dict.fromkeys([*team_ids, *owners]))

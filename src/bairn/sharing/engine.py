@@ -92,7 +92,8 @@ def _entry_protections(
             ):
                 against.append(
                     f"entry '{entry.summary}' is restricted: only a senior of "
-                    f"{entry.agency.name} may release it (DOMAIN §4.3)"
+                    f"{entry.agency.name} may release it (DOMAIN §4.3): choose the entries "
+                    "to share without it, or ask a senior to authorise"
                 )
             continue
         # Received from another agency: onward sharing only where the ISP allows it.

@@ -100,6 +100,10 @@ def draft_isp(
         )
     if retention_days < 1:
         errors["retention_days"] = "Keep shared information for at least a day."
+    if review_date <= timezone.localdate():
+        errors["review_date"] = (
+            "The review date must be in the future: the ISP would expire at once."
+        )
     if lawful_basis == LawfulBasis.CONSENT and not consent_required:
         errors["consent_required"] = "With consent as the lawful basis, consent is required."
     holders = {str(h.get("agency_id")): h for h in key_post_holders}
@@ -232,6 +236,8 @@ def record_consent(
         person_ref, refusal = parent_deciding(child, given_by, "consent")
         if refusal:
             errors["given_by"] = refusal
+    if expires_on is not None and expires_on < timezone.localdate():
+        errors["expires_on"] = "This expiry date has passed: the decision would never be in force."
     recipients = list(Agency.objects.filter(pk__in=list(recipient_agency_ids)))
     if not recipient_agency_ids:
         errors["recipient_agency_ids"] = "Name the agencies the decision is about."
