@@ -958,6 +958,26 @@ def test_overdue_review_is_announced_to_the_lead_professional_once(world: Cast) 
     assert len(notes(cast, "social_worker", "overdue_review")) == 1
 
 
+def test_an_edit_sent_without_ids_reports_only_what_changed(world: Cast) -> None:
+    """A client that does not keep the ids of needs and actions: unchanged items keep
+    theirs (matched by description), so the version says only what changed."""
+    cast = world
+    first = make_plan(cast)
+    edit = body_from(first, contingency="Call the duty social worker")
+    for need in edit["needs"]:
+        del need["id"]
+        for action in need["actions"]:
+            del action["id"]
+    edit["needs"][1]["actions"][0]["status"] = "done"
+    response = put(cast, "social_worker", edit)
+    assert response.status_code == 200, response.content
+    changes = response.json()["changes"]
+    assert not any(c.startswith(("Need added", "Need removed", "Action added")) for c in changes)
+    assert "Action “Arrange a dental appointment”: planned → done" in changes
+    second = get_plan(cast, "social_worker")
+    assert [n["id"] for n in second["needs"]] == [n["id"] for n in first["needs"]]
+
+
 def test_a_plan_past_its_review_is_edited_but_not_moved_into_the_past(world: Cast) -> None:
     cast = world
     make_plan(cast)

@@ -171,6 +171,10 @@ def _practitioners(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Practitioner]:
     }
 
 
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _normalise(
     *,
     lead: Practitioner,
@@ -210,24 +214,39 @@ def _normalise(
     if errors:
         raise Invalid(errors)
     team = list(dict.fromkeys([*team_ids, *owners]))
-    known = {n["id"] for n in (previous or {}).get("needs", [])} | {
-        a["id"] for n in (previous or {}).get("needs", []) for a in n["actions"]
+    before = (previous or {}).get("needs", [])
+    known = {n["id"] for n in before} | {a["id"] for n in before for a in n["actions"]}
+    # Ids the edit sends back explicitly; an item sent without one (a client that does not
+    # keep ids) is matched to an earlier item of the same description that nobody claims,
+    # so that an unchanged need is not reported as removed and added again.
+    claimed = {str(n["id"]) for n in needs if n.get("id")} | {
+        str(a["id"]) for n in needs for a in n.get("actions", []) if a.get("id")
     }
+    by_text: dict[tuple[str, str], list[str]] = {}
+    for n in before:
+        by_text.setdefault(("need", _fold(n["description"])), []).append(n["id"])
+        for a in n["actions"]:
+            by_text.setdefault(("action", _fold(a["description"])), []).append(a["id"])
     taken: set[str] = set()
 
-    def identity(given: object) -> str:
+    def identity(given: object, kind: str, description: str) -> str:
         """A need's or action's id: kept when the plan already had it (once); otherwise a
         new one, so a copied or repeated id cannot make two items one."""
         key = str(given) if given else ""
         if key and key in known and key not in taken:
             taken.add(key)
             return key
+        if not key:
+            for candidate in by_text.get((kind, _fold(description)), []):
+                if candidate not in taken and candidate not in claimed:
+                    taken.add(candidate)
+                    return candidate
         return str(uuid.uuid4())
 
     def action_content(action: dict[str, Any]) -> dict[str, Any]:
         owner = people[action["owner_id"]]
         return {
-            "id": identity(action.get("id")),
+            "id": identity(action.get("id"), "action", action["description"]),
             "description": action["description"],
             "owner_id": str(owner.pk),
             "owner": owner.display_name,
@@ -239,7 +258,7 @@ def _normalise(
 
     content_needs = [
         {
-            "id": identity(need.get("id")),
+            "id": identity(need.get("id"), "need", need["description"]),
             "indicators": list(need["indicators"]),
             "description": need["description"],
             "outcome": need["outcome"],
