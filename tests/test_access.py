@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bairn.agencies.models import Involvement
+from bairn.agencies.services import add_to_team
 from bairn.audit.models import AuditEvent
 from bairn.people.services import add_person
 from bairn.planning.services import save_plan, start_assessment
@@ -83,6 +84,7 @@ def _setup(cast: Cast) -> dict[str, Any]:
         lives_with=True,
         stays_overnight=False,
     )
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.social_worker.pk, reason="Family support")
     return {"leeann": cast.leeann.pk, "entry": entry.pk, "corinne": str(corinne.person_id)}
 
 
@@ -108,6 +110,14 @@ ENDPOINTS: dict[str, Call] = {
     ),
     "GET household changes": lambda c, d, w: c.api(w).get(
         f"/children/{d['leeann']}/household-changes"
+    ),
+    "GET team": lambda c, d, w: c.api(w).get(f"/children/{d['leeann']}/team"),
+    "POST team": lambda c, d, w: c.api(w).post(
+        f"/children/{d['leeann']}/team",
+        {"practitioner_id": str(c.health_visitor.pk), "reason": "Health visitor for Trent too"},
+    ),
+    "DELETE team member": lambda c, d, w: c.api(w).delete(
+        f"/children/{d['leeann']}/team/{c.social_worker.pk}"
     ),
     "POST named-person offer": lambda c, d, w: c.api(w).post(
         f"/children/{d['leeann']}/named-person-offer",
@@ -275,6 +285,11 @@ TABLE: dict[str, tuple[int, ...]] = {
     "POST people": (201, 201, 404, 404, 404, 404, 404, 404),
     "PATCH person": (200, 200, 404, 404, 404, 404, 404, 404),
     "GET household changes": (200, 200, 404, 404, 404, 404, 404, 404),
+    # The Named Person brings people into the team; the class teacher, involved through
+    # a concern, may see who is on it but not change it.
+    "GET team": (200, 200, 404, 404, 404, 404, 404, 404),
+    "POST team": (201, 403, 404, 404, 404, 404, 404, 404),
+    "DELETE team member": (200, 403, 404, 404, 404, 404, 404, 404),
     "POST named-person offer": (201, 201, 404, 404, 404, 404, 404, 404),
     "GET named-person offer": (200, 200, 404, 404, 404, 404, 404, 404),
     "GET chronology": (200, 200, 404, 404, 404, 404, 404, 404),
@@ -414,6 +429,10 @@ def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> 
             "decision": "declined",
             "given_by": "child",
         },
+        "post /api/v1/children/{child_id}/team": {
+            "practitioner_id": str(cast.police_officer.pk),
+            "reason": "Community officer",
+        },
         "patch /api/v1/children/{child_id}/people/{person_id}": {
             "lives_with": False,
             "reason": "Moved out",
@@ -456,12 +475,15 @@ def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> 
     for method, path in child_routes:
         key = f"{method} {path}"
         someone = path.replace("{person_id}", str(uuid.uuid4()))
+        someone = someone.replace("{practitioner_id}", str(cast.police_officer.pk))
         real = someone.replace("{child_id}", str(cast.leeann.pk)).removeprefix("/api/v1")
         missing = someone.replace("{child_id}", "0" * 8 + "-0000-4000-8000-" + "0" * 12)
         missing = missing.removeprefix("/api/v1")
         for target in (real, missing):
             if method == "get":
                 response = charlie.get(target, queries.get(key))
+            elif method == "delete":
+                response = charlie.delete(target)
             else:
                 assert key in bodies, f"add a valid body for {key} to this test"
                 response = getattr(charlie, method)(target, bodies[key])

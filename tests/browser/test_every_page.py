@@ -74,6 +74,7 @@ def test_every_page_passes_axe(page: Page, checked: Checked) -> None:
         "person-new": f"/children/{leeann.pk}/people/new",
         "assign-lead-professional": f"/children/{leeann.pk}/lead-professional",
         "named-person-offer": f"/children/{leeann.pk}/named-person-offer",
+        "team-new": f"/children/{leeann.pk}/team/new",
         "sharing-index": "/sharing",
         "isp": f"/sharing/isps/{isp.pk}",
         "not-found": "/children/00000000-0000-4000-8000-000000000000",
@@ -116,4 +117,4 @@ def test_every_page_passes_axe(page: Page, checked: Checked) -> None:
     }.items():
         page.goto(path)
         checked(page, name)
-    assert len(checked.pages) >= 30
+    assert len(checked.pages) >= 31

@@ -39,6 +39,8 @@ class Action(StrEnum):
     PEOPLE_READ = "people.read"
     PEOPLE_ADD = "people.add"
     PEOPLE_CHANGE = "people.change"
+    TEAM_READ = "team.read"
+    TEAM_CHANGE = "team.change"
     NAMED_PERSON_ASSIGN = "named_person.assign"
     LEAD_PROFESSIONAL_ASSIGN = "lead_professional.assign"
     NAMED_PERSON_OFFER = "named_person.offer"
@@ -82,6 +84,7 @@ AUDITED_READS = frozenset(
         Action.CHILD_READ,
         Action.CHILD_LIST,
         Action.PEOPLE_READ,
+        Action.TEAM_READ,
         Action.CONCERN_READ,
         Action.CHRONOLOGY_READ,
         Action.AUDIT_READ,
@@ -260,6 +263,20 @@ def _assign(actor: Practitioner, child_id: uuid.UUID | None, kind: str) -> Decis
     return Decision.forbid(f"only the current {label} or a senior may change the {label}")
 
 
+def _team_change(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
+    involved = _involved(actor, child_id)
+    if not involved.allowed:
+        return involved
+    if {"named_person", "lead_professional"} & set(involved.basis):
+        return Decision.allow(
+            "the Named Person or Lead Professional brings people into the team",
+            basis=involved.basis,
+        )
+    return Decision.forbid(
+        "only the child's Named Person or Lead Professional changes the team around them"
+    )
+
+
 def _concern_create(actor: Practitioner, child_id: uuid.UUID | None) -> Decision:
     if child_id is None or not works_with_children(actor):
         return Decision.hide(NOT_INVOLVED)
@@ -402,11 +419,14 @@ def decide(
             | Action.PEOPLE_READ
             | Action.PEOPLE_ADD
             | Action.PEOPLE_CHANGE
+            | Action.TEAM_READ
             | Action.NAMED_PERSON_OFFER
         ):
             return _involved(actor, child_id)
         case Action.CHRONOLOGY_READ:
             return _involved(actor, child_id)
+        case Action.TEAM_CHANGE:
+            return _team_change(actor, child_id)
         case Action.NAMED_PERSON_ASSIGN:
             return _assign(actor, child_id, Assignment.Kind.NAMED_PERSON)
         case Action.LEAD_PROFESSIONAL_ASSIGN:

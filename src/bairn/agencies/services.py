@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bairn.access.policy import Action, authorize, current_assignee
+from bairn.access.policy import Action, authorize, current_assignee, works_with_children
 from bairn.agencies.models import Agency, ApiToken, Assignment, Involvement, Practitioner
 from bairn.audit import services as audit
 from bairn.errors import Conflict, Invalid
@@ -268,7 +268,97 @@ def write_assignment(
         child_id=child_id,
         reason=f"{label}: {assignee.display_name}",
     )
+    if assignee.pk != actor.pk:
+        _tell_joined(assignee, actor, child_id, f"made you {label}")
     return assignment
+
+
+def _tell_joined(who: Practitioner, by: Practitioner, child_id: uuid.UUID, what: str) -> None:
+    """Someone now works with a child: they are told, by whom and why."""
+    from bairn.notify.models import Notification
+    from bairn.notify.services import notify
+    from bairn.people.models import Child
+
+    child = Child.objects.filter(pk=child_id).only("given_name", "family_name").first()
+    name = f"{child.given_name} {child.family_name}" if child else "a child"
+    agency = f" ({by.agency.name})" if by.agency else ""
+    notify(
+        who,
+        Notification.Kind.ASSIGNED,
+        f"{name}: {by.display_name}{agency} {what}.",
+        child_id=child_id,
+        data={"by": by.display_name},
+    )
+
+
+def team(actor: Practitioner, child_id: uuid.UUID) -> list[Involvement]:
+    """Who works with the child now, and why (DOMAIN §4.1): every current involvement."""
+    authorize(actor, Action.TEAM_READ, child_id=child_id, object=f"child:{child_id}")
+    return list(
+        Involvement.objects.filter(child_ref=child_id, ended_at__isnull=True)
+        .select_related("practitioner__agency")
+        .order_by("practitioner__agency__name", "practitioner__full_name", "basis")
+    )
+
+
+def add_to_team(
+    actor: Practitioner, child_id: uuid.UUID, practitioner_id: uuid.UUID, *, reason: str
+) -> Involvement:
+    """The Named Person or Lead Professional brings a practitioner — of any agency — into
+    the team around the child: the way in that is not an emergency (DOMAIN §4.1). They
+    see what their own agency holds and what is shared with it, nothing more."""
+    authorize(actor, Action.TEAM_CHANGE, child_id=child_id, object=f"child:{child_id}")
+    errors: dict[str, str] = {}
+    member = (
+        Practitioner.objects.select_related("agency")
+        .filter(pk=practitioner_id, is_active=True)
+        .first()
+    )
+    if member is None:
+        errors["practitioner_id"] = "No active practitioner has this id."
+    elif not works_with_children(member):
+        errors["practitioner_id"] = (
+            f"{member.display_name} is not a practitioner of an agency working with children."
+        )
+    if not reason.strip():
+        errors["reason"] = "Say why they join the team, for example what they will do."
+    if errors:
+        raise Invalid(errors)
+    assert member is not None
+    if Involvement.objects.filter(
+        child_ref=child_id,
+        practitioner=member,
+        basis=Involvement.Basis.TEAM_MEMBER,
+        ended_at__isnull=True,
+    ).exists():
+        raise Conflict(f"{member.display_name} is already on the team.", field="practitioner_id")
+    with transaction.atomic():
+        joined = involve(
+            member, child_id, Involvement.Basis.TEAM_MEMBER, reason=reason.strip(), by=actor
+        )
+        _tell_joined(member, actor, child_id, f"added you to the team: {reason.strip()}")
+    return joined
+
+
+def remove_from_team(actor: Practitioner, child_id: uuid.UUID, practitioner_id: uuid.UUID) -> None:
+    """A practitioner leaves the team around the child. Other reasons they may be involved
+    (a concern they recorded, an assignment) are not touched."""
+    authorize(actor, Action.TEAM_CHANGE, child_id=child_id, object=f"child:{child_id}")
+    member = Practitioner.objects.filter(pk=practitioner_id).first()
+    on_team = (
+        member is not None
+        and Involvement.objects.filter(
+            child_ref=child_id,
+            practitioner=member,
+            basis=Involvement.Basis.TEAM_MEMBER,
+            ended_at__isnull=True,
+        ).exists()
+    )
+    if not on_team:
+        raise Invalid({"practitioner_id": "This practitioner is not on the team."})
+    assert member is not None
+    with transaction.atomic():
+        end_involvement(member, child_id, Involvement.Basis.TEAM_MEMBER, by=actor)
 
 
 def break_glass(actor: Practitioner, child_id: uuid.UUID, reason: str) -> Involvement:

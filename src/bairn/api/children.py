@@ -13,7 +13,7 @@ from pydantic import Field
 from bairn.access.declare import policy
 from bairn.access.policy import Action, authorize, current_assignee, involved_children
 from bairn.agencies import services as agency_services
-from bairn.agencies.models import Assignment, NamedPersonOffer, Practitioner
+from bairn.agencies.models import Assignment, Involvement, NamedPersonOffer, Practitioner
 from bairn.api.main import actor
 from bairn.api.schemas import (
     ERRORS,
@@ -196,6 +196,22 @@ class AssignmentOut(Input):
     role: str
     practitioner: ContactOut
     started_at: dt.datetime
+
+
+class TeamIn(Input):
+    practitioner_id: uuid.UUID
+    reason: Reason
+
+
+class TeamMemberOut(Input):
+    practitioner: ContactOut
+    bases: list[str] = Field(description="Why they are involved: team_member, named_person…")
+    since: dt.datetime
+    team_reason: str = Field(description="Why they joined the team, where they did")
+
+
+class TeamOut(Input):
+    team: list[TeamMemberOut]
 
 
 class BreakGlassIn(Input):
@@ -444,6 +460,59 @@ def offer_history(request: HttpRequest, child_id: str) -> dict[str, object]:
     child = services.get_child(me, parse_id(child_id))
     answers = NamedPersonOffer.objects.filter(child_ref=child.pk).select_related("recorded_by")
     return {"answers": [offer_out(a) for a in answers]}
+
+
+def team_out(involvements: list[Involvement]) -> list[dict[str, object]]:
+    """One row per practitioner, with every reason they are involved."""
+    grouped: dict[uuid.UUID, list[Involvement]] = {}
+    for inv in involvements:
+        grouped.setdefault(inv.practitioner_id, []).append(inv)
+    return [
+        {
+            "practitioner": contact(rows[0].practitioner),
+            "bases": [inv.basis for inv in rows],
+            "since": min(inv.started_at for inv in rows),
+            "team_reason": next(
+                (inv.reason for inv in rows if inv.basis == Involvement.Basis.TEAM_MEMBER), ""
+            ),
+        }
+        for rows in grouped.values()
+    ]
+
+
+@router.get("/{child_id}/team", response={200: TeamOut, **ERRORS})
+@policy(Action.TEAM_READ)
+def get_team(request: HttpRequest, child_id: str) -> dict[str, object]:
+    """Who works with the child now, and why: everyone involved (DOMAIN §4.1)."""
+    return {"team": team_out(agency_services.team(actor(request), parse_id(child_id)))}
+
+
+@router.post("/{child_id}/team", response={201: TeamMemberOut, **ERRORS})
+@policy(Action.TEAM_CHANGE)
+def add_to_team(request: HttpRequest, child_id: str, payload: TeamIn) -> Status[dict[str, object]]:
+    """The Named Person or Lead Professional brings a practitioner of any agency into the
+    team around the child, with the reason. They are told, and become involved: they see
+    what their own agency holds and what is shared with it."""
+    me = actor(request)
+    child = parse_id(child_id)
+    agency_services.add_to_team(me, child, payload.practitioner_id, reason=payload.reason)
+    current = Involvement.objects.filter(
+        child_ref=child, practitioner_id=payload.practitioner_id, ended_at__isnull=True
+    ).select_related("practitioner__agency")
+    return Status(201, team_out(list(current))[0])
+
+
+@router.delete("/{child_id}/team/{practitioner_id}", response={200: TeamOut, **ERRORS})
+@policy(Action.TEAM_CHANGE)
+def remove_from_team(
+    request: HttpRequest, child_id: str, practitioner_id: str
+) -> dict[str, object]:
+    """A practitioner leaves the team; other reasons they are involved stay. Returns the
+    team as it now is."""
+    me = actor(request)
+    child = parse_id(child_id)
+    agency_services.remove_from_team(me, child, parse_id(practitioner_id))
+    return {"team": team_out(agency_services.team(me, child))}
 
 
 @router.post("/{child_id}/involvement", response={201: InvolvementOut, **ERRORS})

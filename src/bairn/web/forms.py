@@ -279,3 +279,23 @@ class OfferForm(forms.Form):
         field = self.fields["given_by"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Choose one"), *people]
+
+
+class TeamForm(forms.Form):
+    practitioner = forms.ChoiceField(
+        label="Who joins the team?",
+        help_text="A practitioner of any agency. They see what their own agency holds about "
+        "the child and what is shared with it, nothing more.",
+    )
+    reason = forms.CharField(
+        label="Why do they join?",
+        help_text="For example, what they will do with or for the child.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["practitioner"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose one"), *choices]

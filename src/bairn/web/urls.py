@@ -32,6 +32,12 @@ urlpatterns = [
         children.assign_named_person,
         name="assign-named-person",
     ),
+    path("children/<uuid:child_id>/team/new", children.add_to_team, name="team-add"),
+    path(
+        "children/<uuid:child_id>/team/<uuid:practitioner_id>/remove",
+        children.remove_from_team,
+        name="team-remove",
+    ),
     path(
         "children/<uuid:child_id>/named-person-offer",
         children.answer_offer,

@@ -19,7 +19,9 @@ from bairn.access.policy import (
     current_assignee,
     decide,
     involvement_bases,
+    works_with_children,
 )
+from bairn.agencies import services as agencies
 from bairn.agencies.models import Assignment, Practitioner
 from bairn.agencies.services import assign
 from bairn.agencies.services import break_glass as declare_emergency
@@ -39,6 +41,7 @@ from bairn.web.forms import (
     OfferForm,
     PersonChangeForm,
     PersonForm,
+    TeamForm,
     show_errors,
 )
 from bairn.web.pages import page, signed_in
@@ -107,6 +110,8 @@ def child(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "in_plan_circle": bool(bases & PLAN_CIRCLE),
             "offer": people.named_person_offer(child_id),
             "changes": people.household_changes(me, child_id),
+            "team": _team(me, child_id),
+            "may_change_team": decide(me, Action.TEAM_CHANGE, child_id=child_id).allowed,
             "answered_by": {r.person_id: r for r in household},
             "may_assign_np": decide(me, Action.NAMED_PERSON_ASSIGN, child_id=child_id).allowed,
             "may_assign_lp": decide(me, Action.LEAD_PROFESSIONAL_ASSIGN, child_id=child_id).allowed,
@@ -383,3 +388,76 @@ def answer_offer(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             messages.success(request, "The family's answer is recorded.")
             return redirect("web:child", child_id=child_id)
     return render(request, "web/offer.html", {"form": form, "record": record})
+
+
+def _team(me: Practitioner, child_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    for inv in agencies.team(me, child_id):
+        row = rows.setdefault(
+            inv.practitioner_id,
+            {"practitioner": inv.practitioner, "bases": [], "on_team": False, "reason": ""},
+        )
+        row["bases"].append(inv.basis)
+        if inv.basis == "team_member":
+            row["on_team"] = True
+            row["reason"] = inv.reason
+    return list(rows.values())
+
+
+@page(Action.TEAM_CHANGE)
+def add_to_team(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
+    """The Named Person or Lead Professional brings a practitioner into the team."""
+    me = signed_in(request)
+    authorize(me, Action.TEAM_CHANGE, child_id=child_id, object=f"child:{child_id}")
+    record = Child.objects.get(pk=child_id)
+    on_team = {row["practitioner"].pk for row in _team(me, child_id) if row["on_team"]}
+    candidates = (
+        Practitioner.objects.filter(is_active=True, agency__isnull=False)
+        .exclude(pk__in=on_team)
+        .select_related("agency")
+        .order_by("agency__name", "full_name")
+    )
+    choices = [
+        (
+            str(p.pk),
+            f"{p.display_name}, {p.agency.name if p.agency else ''}"
+            + (f" ({p.job_title})" if p.job_title else ""),
+        )
+        for p in candidates
+        if works_with_children(p)
+    ]
+    form = TeamForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            joined = agencies.add_to_team(
+                me,
+                child_id,
+                uuid.UUID(form.cleaned_data["practitioner"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except Invalid as error:
+            show_errors(form, error, {"practitioner_id": "practitioner"})
+        except Conflict as clash:
+            form.add_error("practitioner", clash.message)
+        else:
+            messages.success(
+                request, f"{joined.practitioner.display_name} is on {record.given_name}'s team."
+            )
+            return redirect("web:child", child_id=child_id)
+    return render(request, "web/team_new.html", {"form": form, "record": record})
+
+
+@page(Action.TEAM_CHANGE)
+def remove_from_team(
+    request: HttpRequest, child_id: uuid.UUID, practitioner_id: uuid.UUID
+) -> HttpResponse:
+    me = signed_in(request)
+    if request.method != "POST":
+        return redirect("web:child", child_id=child_id)
+    try:
+        agencies.remove_from_team(me, child_id, practitioner_id)
+    except Invalid as error:
+        messages.error(request, " ".join(error.errors.values()))
+    else:
+        messages.success(request, "They have left the team.")
+    return redirect("web:child", child_id=child_id)
