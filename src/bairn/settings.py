@@ -213,6 +213,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # Signed out after this many minutes without a request; what was being written is kept
 # as a draft (bairn.web.drafts).
 BAIRN_IDLE_MINUTES = env_int("BAIRN_IDLE_MINUTES", 15)
+# Dangerous acts (break glass, child protection disclosure, printing a plan) ask for a
+# fresh code when the last one was entered longer ago than this (STYLE.md "step-up").
+BAIRN_STEP_UP_MINUTES = env_int("BAIRN_STEP_UP_MINUTES", 10)
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "web:home"
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0

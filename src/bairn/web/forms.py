@@ -55,6 +55,19 @@ class CodeForm(forms.Form):
         return code
 
 
+class StepUpForm(forms.Form):
+    """The code asked for again before a dangerous act (bairn.web.stepup). Its field has a
+    name no other form uses, as it travels with the form it confirms."""
+
+    bairn_step_up_code = CodeForm.base_fields["code"]
+
+    def clean_bairn_step_up_code(self) -> str:
+        code = "".join(self.cleaned_data["bairn_step_up_code"].split())
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Enter the 6 digits your app shows.")
+        return code
+
+
 class MatchForm(forms.Form):
     given_name = forms.CharField(max_length=100)
     family_name = forms.CharField(max_length=100)

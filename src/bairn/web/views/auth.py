@@ -20,6 +20,7 @@ from bairn.agencies.models import Practitioner
 from bairn.audit import services as audit
 from bairn.web.forms import CodeForm, SignInForm
 from bairn.web.pages import NEXT, verified
+from bairn.web.stepup import confirmed
 
 
 def _onward(request: HttpRequest) -> HttpResponse:
@@ -78,6 +79,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = None if throttled else match_token(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            confirmed(request)
             audit.record(actor=user, action="auth.two_factor", reason="code accepted")
             return _onward(request)
         audit.record(
@@ -115,6 +117,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            confirmed(request)
             audit.record(actor=user, action="auth.two_factor_setup", reason="app linked")
             messages.success(request, "Two-factor authentication is set up.")
             return _onward(request)

@@ -45,6 +45,7 @@ from bairn.web.forms import (
     show_errors,
 )
 from bairn.web.pages import page, signed_in
+from bairn.web.stepup import step_up
 from bairn.web.timeline import legend_svg, timeline_svg
 
 
@@ -196,6 +197,7 @@ def find_child(request: HttpRequest) -> HttpResponse:
 
 
 @page(Action.BREAK_GLASS)
+@step_up("opening a child's record in an emergency", when=lambda r: r.method == "POST")
 def break_glass(request: HttpRequest) -> HttpResponse:
     """Emergency access to the child just found, with a written reason (DOMAIN §4.9). The
     identifiers are matched again here so the child's id is never shown before access."""

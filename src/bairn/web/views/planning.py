@@ -53,6 +53,7 @@ from bairn.reference import (
 )
 from bairn.web import drafts
 from bairn.web.pages import page, signed_in
+from bairn.web.stepup import step_up
 from bairn.web.templatetags.bairn_components import anchor
 
 F = TypeVar("F", bound=forms.Form)
@@ -727,6 +728,7 @@ def plan_version(request: HttpRequest, child_id: uuid.UUID, number: int) -> Http
 
 
 @page(Action.PLAN_READ)
+@step_up("printing the plan: a copy leaves Bairn")
 def plan_pdf(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     """The current plan as a PDF for meetings (bairn.planning.pdf)."""
     me = signed_in(request)

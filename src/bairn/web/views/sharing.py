@@ -63,6 +63,7 @@ from bairn.sharing.models import Consent, Disclosure, Isp, ShareRequest
 from bairn.web import drafts
 from bairn.web.forms import show_errors
 from bairn.web.pages import page, signed_in
+from bairn.web.stepup import step_up
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
 
@@ -643,7 +644,16 @@ def _share_path(child_id: uuid.UUID) -> str:
     return reverse("web:child-sharing", kwargs={"child_id": child_id})
 
 
+def _child_protection_share(request: HttpRequest) -> bool:
+    return (
+        request.method == "POST"
+        and request.POST.get("purpose") == "child_protection"
+        and request.POST.get("action") != "check"
+    )
+
+
 @page(Action.DISCLOSE)
+@step_up("sharing for child protection", when=_child_protection_share)
 def child_sharing(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     """Share information about a child (DOMAIN §4.4). The explanation is shown before the
     button is pressed; a refusal shows its reasons on the same page and keeps what was
