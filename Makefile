@@ -12,7 +12,7 @@ PORT ?= 8000
 
 export BAIRN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres screenshots clean
+.PHONY: run test install lint typecheck test-sqlite test-postgres screenshots bench bench-postgres clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Bairn needs Python 3.11 (found " + sys.version.split()[0] + ")")'
@@ -58,6 +58,21 @@ test-postgres: $(STAMP)
 screenshots: $(STAMP)
 	scripts/ensure-chromium
 	BAIRN_SCREENSHOTS=$(CURDIR)/docs/screenshots env -u DATABASE_URL -u IDENTITY_DATABASE_URL $(BIN)/pytest -q tests/browser
+
+## make bench: a synthetic council area in a scratch SQLite folder (./var/bench) and the
+## figures of how fast Bairn answers on this machine (BENCH="--children 5000" to resize);
+## make bench-postgres: the same in scratch PostgreSQL databases (bench, bench_identity)
+BENCH_PG := postgres://postgres@127.0.0.1:5432
+bench: $(STAMP)
+	rm -rf $(CURDIR)/var/bench
+	env -u DATABASE_URL -u IDENTITY_DATABASE_URL BAIRN_DEBUG=1 BAIRN_DATA_DIR=$(CURDIR)/var/bench $(BIN)/bairn migrate --verbosity 0
+	env -u DATABASE_URL -u IDENTITY_DATABASE_URL BAIRN_DEBUG=1 BAIRN_DATA_DIR=$(CURDIR)/var/bench $(BIN)/bairn bench $(BENCH)
+
+bench-postgres: $(STAMP)
+	scripts/ensure-postgres
+	for db in bench bench_identity; do psql "$(BENCH_PG)/postgres" -qc "DROP DATABASE IF EXISTS $$db" -c "CREATE DATABASE $$db"; done
+	DATABASE_URL=$(BENCH_PG)/bench IDENTITY_DATABASE_URL=$(BENCH_PG)/bench_identity BAIRN_DEBUG=1 $(BIN)/bairn migrate --verbosity 0
+	DATABASE_URL=$(BENCH_PG)/bench IDENTITY_DATABASE_URL=$(BENCH_PG)/bench_identity BAIRN_DEBUG=1 $(BIN)/bairn bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

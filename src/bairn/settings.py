@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "bairn.api",
     "bairn.web",
     "bairn.demo",
+    "bairn.bench",
 ]
 
 MIDDLEWARE = [
