@@ -15,8 +15,11 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from bairn.audit.models import AuditEvent
+from bairn.audit.models import AuditEvent, ChainCheck
+from bairn.audit.services import last_full_check
+from bairn.audit.services import verify as verify_chain
 from tests.factories import Cast, concern
+from tests.web import web_client
 
 EVENT_FIELDS = {
     "id",
@@ -487,3 +490,65 @@ def test_the_orm_cannot_change_an_event_on_postgresql(chain: int) -> None:
         AuditEvent.objects.filter(seq=3).delete()
     assert AuditEvent.objects.filter(seq=3).exists()
     assert f"{chain} events checked" in verify()
+
+
+# --- checks kept, and the governance page's check of what was added since ---------------
+
+
+def test_verify_keeps_its_outcome(chain: int) -> None:
+    verify()
+    (kept,) = ChainCheck.objects.all()
+    assert (kept.full, kept.ok, kept.checked, kept.head_seq) == (True, True, chain, chain)
+    assert kept.head_hash == AuditEvent.objects.get(seq=chain).hash
+    assert kept.by == "bairn audit verify"
+    tamper("UPDATE audit_auditevent SET reason = 'changed' WHERE seq = 4")
+    broken()
+    failed = ChainCheck.objects.order_by("-at", "-id").first()
+    assert failed is not None
+    assert (failed.ok, failed.broken_seq) == (False, 4)
+
+
+def test_a_check_since_the_last_full_one_walks_only_what_was_added(chain: int, cast: Cast) -> None:
+    verify()
+    since = last_full_check()
+    assert since is not None
+    concern(cast.head_teacher, cast.leeann, "Upset at home time")
+    added = AuditEvent.objects.count() - chain
+    tail = verify_chain(since=since)
+    assert (tail.ok, tail.checked, tail.after_seq, tail.head_seq) == (
+        True,
+        added,
+        chain,
+        chain + added,
+    )
+    # A change in the tail is found…
+    tamper("UPDATE audit_auditevent SET reason = 'changed' WHERE seq = %s", [chain + 1])
+    assert verify_chain(since=since).broken_seq == chain + 1
+
+
+def test_a_check_since_notices_the_event_it_starts_from_was_changed(chain: int) -> None:
+    verify()
+    since = last_full_check()
+    assert since is not None
+    tamper("UPDATE audit_auditevent SET reason = 'changed' WHERE seq = %s", [chain])
+    result = verify_chain(since=since)
+    assert (result.ok, result.broken_seq) == (False, chain)
+
+
+def test_the_governance_page_shows_the_last_full_check_and_a_break(chain: int, cast: Cast) -> None:
+    ig = web_client(cast.ig_school)
+    first = ig.get("/governance").content.decode()
+    # No full check yet: the page walks the whole chain itself, and keeps the outcome.
+    assert "The audit chain holds:" in first
+    assert ChainCheck.objects.filter(full=True, ok=True, by="ig_school").count() == 1
+    verify()
+    later = " ".join(ig.get("/governance").content.decode().split())
+    assert "The audit chain holds. The last full check" in later
+    assert "(bairn audit verify)" in later
+    # A change before the checkpoint is found by the next full run, and from then on the
+    # page says the chain is broken.
+    tamper("UPDATE audit_auditevent SET reason = 'changed' WHERE seq = 5")
+    broken()
+    after = ig.get("/governance").content.decode()
+    assert "The audit chain is broken" in after
+    assert "event #5" in after

@@ -77,3 +77,25 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class ChainCheck(models.Model):
+    """The outcome of a verification of the chain: by `bairn audit verify` (run it daily)
+    or by the governance page. Not part of the chain: a forged row here cannot hide a
+    change, as the next full run walks every event again."""
+
+    at = models.DateTimeField()
+    full = models.BooleanField()
+    ok = models.BooleanField()
+    checked = models.BigIntegerField()
+    head_seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    problem = models.TextField(blank=True)
+    broken_seq = models.BigIntegerField(null=True, blank=True)
+    by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["full", "at"])]
+
+    def __str__(self) -> str:
+        return f"{'Full' if self.full else 'Tail'} check at {self.at:%Y-%m-%d %H:%M}: {self.ok}"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from bairn.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from bairn.audit.models import GENESIS_HASH, AuditEvent, AuditHead, ChainCheck
 
 if TYPE_CHECKING:
     from bairn.agencies.models import Practitioner
@@ -79,66 +79,106 @@ class Verification:
     problem: str = ""
     broken_seq: int | None = None
     head_hash: str = GENESIS_HASH
+    head_seq: int = 0
+    # Where the walk began: 0 for the whole chain, or the end of an earlier full check.
+    after_seq: int = 0
 
 
-def _events(chunk: int = 2000) -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk)
+def _events(after_seq: int | None = None, chunk: int = 2000) -> Iterator[AuditEvent]:
+    """Every event (a whole check must see even one forged before the first), or those
+    after a checkpoint."""
+    events = AuditEvent.objects.all()
+    if after_seq is not None:
+        events = events.filter(seq__gt=after_seq)
+    return events.order_by("seq").iterator(chunk_size=chunk)
 
 
-def verify(progress: Callable[[int], None] | None = None) -> Verification:
-    """Walk the chain from the first event: each must follow its predecessor, hash to
-    what it says, and the last must be the head. The first break is reported."""
-    expected_seq = 1
-    prev = GENESIS_HASH
-    checked = 0
-    for event in _events():
-        if event.seq != expected_seq:
-            kind = "removed" if event.seq > expected_seq else "inserted"
+def verify(
+    progress: Callable[[int], None] | None = None, *, since: ChainCheck | None = None
+) -> Verification:
+    """Walk the chain from the first event — or, `since` an earlier full check that held,
+    from where that one ended — each event must follow its predecessor, hash to what it
+    says, and the last must be the head. The first break is reported (DOMAIN §4.7)."""
+    after_seq = since.head_seq if since is not None else 0
+    prev = since.head_hash if since is not None else GENESIS_HASH
+    if since is not None and after_seq:
+        anchor = AuditEvent.objects.filter(seq=after_seq).first()
+        if anchor is None or anchor.hash != prev or anchor.compute_hash() != anchor.hash:
             return Verification(
                 False,
-                checked,
+                0,
+                f"event #{after_seq}: is not the event the last full check ended at "
+                "(changed or removed since)",
+                after_seq,
+                after_seq=after_seq,
+            )
+    expected_seq = after_seq + 1
+    checked = 0
+
+    def broken(problem: str, seq: int, held: int | None = None) -> Verification:
+        return Verification(
+            False, checked if held is None else held, problem, seq, after_seq=after_seq
+        )
+
+    for event in _events(after_seq if since is not None else None):
+        if event.seq != expected_seq:
+            kind = "removed" if event.seq > expected_seq else "inserted"
+            return broken(
                 f"event #{event.seq}: expected #{expected_seq} here; an event was {kind} before it",
                 event.seq,
             )
         if event.prev_hash != prev:
-            return Verification(
-                False,
-                checked,
+            return broken(
                 f"event #{event.seq}: does not follow the event before it "
                 "(an event before it was changed, removed or inserted)",
                 event.seq,
             )
         if event.compute_hash() != event.hash:
-            return Verification(
-                False, checked, f"event #{event.seq}: its contents were changed", event.seq
-            )
+            return broken(f"event #{event.seq}: its contents were changed", event.seq)
         prev = event.hash
         expected_seq += 1
         checked += 1
         if progress is not None:
             progress(checked)
+    last = after_seq + checked
     head = AuditHead.objects.filter(id=1).first() or AuditHead(seq=0, hash=GENESIS_HASH)
-    if head.seq > checked:
-        return Verification(
-            False,
-            checked,
-            f"the chain ends at event #{checked} but the head records event #{head.seq}: "
+    if head.seq > last:
+        return broken(
+            f"the chain ends at event #{last} but the head records event #{head.seq}: "
             "events were removed from the end",
-            checked + 1,
+            last + 1,
         )
-    if head.seq < checked:
-        return Verification(
-            False,
-            head.seq,
+    if head.seq < last:
+        return broken(
             f"event #{head.seq + 1}: beyond the recorded end of the chain "
             f"(#{head.seq}): events were added after it",
             head.seq + 1,
+            held=head.seq - after_seq,
         )
     if head.hash != prev:
-        return Verification(
-            False,
-            checked - 1,
+        return broken(
             f"event #{head.seq}: is not the event the head recorded (replaced or forged)",
             head.seq,
+            held=checked - 1,
         )
-    return Verification(True, checked, head_hash=prev)
+    return Verification(True, checked, head_hash=prev, head_seq=last, after_seq=after_seq)
+
+
+def record_check(result: Verification, *, full: bool, by: str) -> ChainCheck:
+    """Keep the outcome of a verification: the governance page then checks only what was
+    added since the last full check that held, and shows when that was."""
+    return ChainCheck.objects.create(
+        at=timezone.now(),
+        full=full,
+        ok=result.ok,
+        checked=result.checked,
+        head_seq=result.head_seq,
+        head_hash=result.head_hash,
+        problem=result.problem,
+        broken_seq=result.broken_seq,
+        by=by,
+    )
+
+
+def last_full_check() -> ChainCheck | None:
+    return ChainCheck.objects.filter(full=True).order_by("-at").first()

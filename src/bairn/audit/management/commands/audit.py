@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bairn.audit.models import AuditEvent
-from bairn.audit.services import verify
+from bairn.audit.services import record_check, verify
 
 
 class Command(BaseCommand):
@@ -32,6 +32,8 @@ class Command(BaseCommand):
         ) as bar:
             task = bar.add_task("verify", total=total)
             result = verify(progress=(lambda n: bar.update(task, completed=n)) if show else None)
+        # Kept, so the governance page need only check what was added since.
+        record_check(result, full=True, by="bairn audit verify")
         if not result.ok:
             raise CommandError(
                 f"Audit chain BROKEN at event #{result.broken_seq}: {result.problem}. "
