@@ -255,6 +255,23 @@ def test_a_period_that_ends_before_it_starts_is_refused(cast: Cast) -> None:
     assert "from" in {e["field"] for e in response.json()["errors"]}
 
 
+def test_the_audit_shows_what_others_did_with_the_agencys_children(cast: Cast) -> None:
+    """Police break glass on Leeann, whom the school knows: the school's lead sees it;
+    health's lead, whose agency knows nothing of Leeann, does not."""
+    police = cast.api("police_officer")
+    response = police.post(
+        f"/children/{cast.leeann.pk}/involvement",
+        {"reason": "Called to the flat tonight; need to know who is responsible"},
+    )
+    assert response.status_code == 201
+    assert police.get(f"/children/{cast.leeann.pk}").status_code == 200
+    seen = audit(cast, actor="pc_wallace")
+    assert {"involvement.break_glass", "child.read"} <= {e["action"] for e in seen}
+    assert all(e["child_id"] == str(cast.leeann.pk) for e in seen)
+    health = cast.api("ig_health").get("/audit", {"actor": "pc_wallace"})
+    assert health.json()["events"] == []
+
+
 def test_the_audit_shows_only_what_the_agency_answers_for(cast: Cast) -> None:
     """Health's Trent, read by health: not the school's to see (it does not know him)."""
     cast.api("health_visitor").get(f"/children/{cast.trent.pk}")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Replace
+from django.db.models.lookups import In
 
 from bairn.access.policy import Action, authorize
 from bairn.agencies.models import Involvement, Practitioner
@@ -35,21 +38,9 @@ def events(
     authorize(actor, Action.AUDIT_READ, child_id=child_id, object="audit")
     if actor.agency_id is None:
         return []
-    from bairn.chronology.models import Concern
-
-    known = {
-        str(c)
-        for c in Involvement.objects.filter(practitioner__agency_id=actor.agency_id).values_list(
-            "child_ref", flat=True
-        )
-    }
-    known |= {
-        str(c)
-        for c in Concern.objects.filter(agency_id=actor.agency_id).values_list(
-            "child_ref", flat=True
-        )
-    }
-    qs = AuditEvent.objects.filter(Q(agency_id=str(actor.agency_id)) | Q(child_id__in=known))
+    qs = AuditEvent.objects.filter(
+        Q(agency_id=str(actor.agency_id)) | _about_known_children(actor.agency_id)
+    )
     if child_id:
         qs = qs.filter(child_id=str(child_id))
     if who:
@@ -63,3 +54,23 @@ def events(
     if outcome:
         qs = qs.filter(outcome=outcome)
     return list(qs.order_by("-seq")[:limit])
+
+
+def _about_known_children(agency_id: uuid.UUID) -> Q:
+    """Events about the children the actor's agency works with or recorded about, as a
+    subquery in the database rather than a list in memory: an agency may know tens of
+    thousands of children, more than SQLite takes as parameters of one query.
+
+    The audit keeps a child's id as text (`str(uuid)`); the stores keep it as a UUID —
+    on PostgreSQL a uuid, compared here as text; on SQLite 32 hex digits without hyphens.
+    """
+    from bairn.chronology.models import Concern
+
+    involved = Involvement.objects.filter(practitioner__agency_id=agency_id)
+    recorded = Concern.objects.filter(agency_id=agency_id)
+    if connection.vendor == "postgresql":
+        return Q(
+            child_id__in=involved.annotate(ref=Cast("child_ref", CharField())).values("ref")
+        ) | Q(child_id__in=recorded.annotate(ref=Cast("child_ref", CharField())).values("ref"))
+    hex_id = Replace(F("child_id"), Value("-"), Value(""))
+    return Q(In(hex_id, involved.values("child_ref"))) | Q(In(hex_id, recorded.values("child_ref")))
