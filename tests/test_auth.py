@@ -394,6 +394,9 @@ def test_createsuperuser_makes_an_administrator(
     root = Practitioner.objects.get(username="root")
     assert root.has_role("admin")
     assert root.check_password("a-long-and-unusual-passphrase")
+    made = AuditEvent.objects.get(action="practitioner.create", object=f"practitioner:{root.pk}")
+    assert made.actor == "root"
+    assert "createsuperuser" in made.reason
 
     token = ask_for_token(username="root", password="a-long-and-unusual-passphrase")
     assert token.status_code == 200

@@ -40,8 +40,17 @@ class PractitionerManager(UserManager["Practitioner"]):
         **extra_fields: object,
     ) -> Practitioner:
         extra_fields.setdefault("full_name", username)
+        from bairn.audit import services as audit
+
         user = super().create_superuser(username, email, password, **extra_fields)
         user.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
+        # Who holds the keys is accountable too: the first administrator is on the record.
+        audit.record(
+            actor=user,
+            action="practitioner.create",
+            object=f"practitioner:{user.pk}",
+            reason="administrator made with bairn createsuperuser",
+        )
         return user
 
 
