@@ -356,6 +356,15 @@ def test_the_schools_information_governance_reviews_and_answers_the_family(demo:
         assert name not in text
 
 
+def test_corinne_took_up_the_named_person_offer_for_both(demo: str) -> None:
+    corinne = Person.objects.get(given_name="Corinne")
+    for name, named in (("Leeann", "headteacher"), ("Trent", "healthvisitor")):
+        record = get(Api(user(named)), f"/children/{child(name).pk}")
+        assert record["named_person_offer"]["decision"] == "accepted"
+        assert record["named_person_offer"]["given_by"] == str(corinne.pk)
+        assert record["named_person_offer"]["decided_on"] < friday_start().date().isoformat()
+
+
 def test_consent_and_views_of_the_family(demo: str) -> None:
     corinne = Person.objects.get(given_name="Corinne")
     maggie = Person.objects.get(given_name="Maggie")

@@ -39,7 +39,12 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from bairn.agencies.models import Agency, Assignment, Involvement, Practitioner
-from bairn.agencies.services import assign, create_agency, create_practitioner, involve
+from bairn.agencies.services import (
+    add_to_team,
+    assign,
+    create_agency,
+    create_practitioner,
+)
 from bairn.audit.models import AuditEvent
 from bairn.chronology.models import Concern
 from bairn.chronology.services import record_concern
@@ -48,7 +53,7 @@ from bairn.demo.protocols import ISPS, KEY_POST_HOLDERS
 from bairn.notify.models import Notification
 from bairn.people.chi import make_chi
 from bairn.people.models import Child, ChildRelationship, Person
-from bairn.people.services import add_person, create_child, match
+from bairn.people.services import add_person, create_child, match, record_named_person_offer
 from bairn.planning.models import (
     Assessment,
     Contribution,
@@ -1750,6 +1755,15 @@ class _Loader:
                 self.staff[username].pk,
             )
             self.step()
+            # Corinne took up the offer when each Named Person introduced themselves.
+            record_named_person_offer(
+                self.staff[username],
+                self.children[child_key].pk,
+                decision="accepted",
+                given_by=str(self.people["corinne"]),
+                decided_on=self.friday - dt.timedelta(days=150),
+                note="Corinne was glad to have one person to go to.",
+            )
 
     def _protocols(self) -> None:
         active = sum(1 for i in ISPS if i.approved_by is None)
@@ -1817,7 +1831,9 @@ class _Loader:
                 date_of_birth=child.date_of_birth,
                 postcode=child.postcode,
             )
-        involve(practitioner, child.pk, Involvement.Basis.TEAM_MEMBER, reason=joining.reason)
+        # …and, having found the Named Person, is brought into the team by them.
+        named = self.staff[NAMED_PERSONS[child_key]]
+        add_to_team(named, child.pk, practitioner.pk, reason=joining.reason)
 
     def _entry(self, entry: Entry, occurred: dt.datetime | None = None) -> None:
         """`occurred`: when, if not `days_before` and `at` (after that Friday, a moment
