@@ -7,9 +7,11 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bairn.access.policy import Action, authorize, current_assignee, works_with_children
@@ -291,19 +293,54 @@ def _tell_joined(who: Practitioner, by: Practitioner, child_id: uuid.UUID, what:
     )
 
 
-def team(actor: Practitioner, child_id: uuid.UUID) -> list[Involvement]:
-    """Who works with the child now, and why (DOMAIN §4.1): every current involvement."""
-    authorize(actor, Action.TEAM_READ, child_id=child_id, object=f"child:{child_id}")
-    return list(
+@dataclass(frozen=True)
+class TeamMember:
+    """One practitioner working with a child, with every reason they are involved."""
+
+    practitioner: Practitioner
+    bases: tuple[str, ...]
+    since: dt.datetime
+    team_reason: str  # why they joined the team, where they did
+
+    @property
+    def on_team(self) -> bool:
+        return Involvement.Basis.TEAM_MEMBER in self.bases
+
+
+def members(involvements: Iterable[Involvement]) -> list[TeamMember]:
+    grouped: dict[uuid.UUID, list[Involvement]] = {}
+    for inv in involvements:
+        grouped.setdefault(inv.practitioner_id, []).append(inv)
+    return [
+        TeamMember(
+            practitioner=rows[0].practitioner,
+            bases=tuple(inv.basis for inv in rows),
+            since=min(inv.started_at for inv in rows),
+            team_reason=next(
+                (inv.reason for inv in rows if inv.basis == Involvement.Basis.TEAM_MEMBER), ""
+            ),
+        )
+        for rows in grouped.values()
+    ]
+
+
+def _current(child_id: uuid.UUID) -> QuerySet[Involvement]:
+    return (
         Involvement.objects.filter(child_ref=child_id, ended_at__isnull=True)
         .select_related("practitioner__agency")
         .order_by("practitioner__agency__name", "practitioner__full_name", "basis")
     )
 
 
+def team(actor: Practitioner, child_id: uuid.UUID) -> list[TeamMember]:
+    """Who works with the child now, and why (DOMAIN §4.1): one row per practitioner."""
+    authorize(actor, Action.TEAM_READ, child_id=child_id, object=f"child:{child_id}")
+    return members(_current(child_id))
+
+
 def add_to_team(
     actor: Practitioner, child_id: uuid.UUID, practitioner_id: uuid.UUID, *, reason: str
-) -> Involvement:
+) -> TeamMember:
     """The Named Person or Lead Professional brings a practitioner — of any agency — into
     the team around the child: the way in that is not an emergency (DOMAIN §4.1). They
     see what their own agency holds and what is shared with it, nothing more."""
@@ -333,10 +370,9 @@ def add_to_team(
     ).exists():
         raise Conflict(f"{member.display_name} is already on the team.", field="practitioner_id")
     with transaction.atomic():
-        joined = involve(
-            member, child_id, Involvement.Basis.TEAM_MEMBER, reason=reason.strip(), by=actor
-        )
+        involve(member, child_id, Involvement.Basis.TEAM_MEMBER, reason=reason.strip(), by=actor)
         _tell_joined(member, actor, child_id, f"added you to the team: {reason.strip()}")
+    (joined,) = members(_current(child_id).filter(practitioner=member))
     return joined
 
 

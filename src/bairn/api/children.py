@@ -13,7 +13,7 @@ from pydantic import Field
 from bairn.access.declare import policy
 from bairn.access.policy import Action, authorize, current_assignee, involved_children
 from bairn.agencies import services as agency_services
-from bairn.agencies.models import Assignment, Involvement, NamedPersonOffer, Practitioner
+from bairn.agencies.models import Assignment, NamedPersonOffer, Practitioner
 from bairn.api.main import actor
 from bairn.api.schemas import (
     ERRORS,
@@ -462,21 +462,15 @@ def offer_history(request: HttpRequest, child_id: str) -> dict[str, object]:
     return {"answers": [offer_out(a) for a in answers]}
 
 
-def team_out(involvements: list[Involvement]) -> list[dict[str, object]]:
-    """One row per practitioner, with every reason they are involved."""
-    grouped: dict[uuid.UUID, list[Involvement]] = {}
-    for inv in involvements:
-        grouped.setdefault(inv.practitioner_id, []).append(inv)
+def team_out(rows: list[agency_services.TeamMember]) -> list[dict[str, object]]:
     return [
         {
-            "practitioner": contact(rows[0].practitioner),
-            "bases": [inv.basis for inv in rows],
-            "since": min(inv.started_at for inv in rows),
-            "team_reason": next(
-                (inv.reason for inv in rows if inv.basis == Involvement.Basis.TEAM_MEMBER), ""
-            ),
+            "practitioner": contact(m.practitioner),
+            "bases": list(m.bases),
+            "since": m.since,
+            "team_reason": m.team_reason,
         }
-        for rows in grouped.values()
+        for m in rows
     ]
 
 
@@ -493,13 +487,10 @@ def add_to_team(request: HttpRequest, child_id: str, payload: TeamIn) -> Status[
     """The Named Person or Lead Professional brings a practitioner of any agency into the
     team around the child, with the reason. They are told, and become involved: they see
     what their own agency holds and what is shared with it."""
-    me = actor(request)
-    child = parse_id(child_id)
-    agency_services.add_to_team(me, child, payload.practitioner_id, reason=payload.reason)
-    current = Involvement.objects.filter(
-        child_ref=child, practitioner_id=payload.practitioner_id, ended_at__isnull=True
-    ).select_related("practitioner__agency")
-    return Status(201, team_out(list(current))[0])
+    joined = agency_services.add_to_team(
+        actor(request), parse_id(child_id), payload.practitioner_id, reason=payload.reason
+    )
+    return Status(201, team_out([joined])[0])
 
 
 @router.delete("/{child_id}/team/{practitioner_id}", response={200: TeamOut, **ERRORS})

@@ -263,6 +263,11 @@ def age_on(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def decided_by(person_ref: uuid.UUID | None) -> str:
+    """Who gave a decision about a child, as the audit names them (no name: a reference)."""
+    return "the child" if person_ref is None else f"person:{person_ref}"
+
+
 def parent_deciding(child: Child, given_by: str, what: str) -> tuple[uuid.UUID | None, str]:
     """The person `given_by` names, when they may decide for the child: a person around
     the child with parental responsibility (DOMAIN §2). A family friend cannot, however
@@ -344,7 +349,7 @@ def record_named_person_offer(
             action=Action.NAMED_PERSON_OFFER,
             object=f"named_person_offer:{answer.pk}",
             child_id=child_id,
-            reason=f"{decision} by {'the child' if person_ref is None else f'person:{person_ref}'}",
+            reason=f"{decision} by {decided_by(person_ref)}",
         )
     return answer
 

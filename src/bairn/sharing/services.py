@@ -28,7 +28,7 @@ from bairn.errors import Conflict, Invalid
 from bairn.notify.models import Notification
 from bairn.notify.services import notify
 from bairn.people.models import Child, ChildRelationship
-from bairn.people.services import age_on, parent_deciding
+from bairn.people.services import age_on, decided_by, parent_deciding
 from bairn.reference import (
     Category,
     LawfulBasis,
@@ -275,7 +275,7 @@ def record_consent(
             action=Action.CONSENT_RECORD,
             object=f"consent:{consent.pk}",
             child_id=child_id,
-            reason=f"{decision} by {'the child' if person_ref is None else f'person:{person_ref}'}",
+            reason=f"{decision} by {decided_by(person_ref)}",
         )
     return consent
 

@@ -20,6 +20,13 @@ from bairn.reference import (
 )
 
 
+def set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    """The choices of a list whose options are known only when the page is made."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def show_errors(form: forms.Form, error: Invalid, names: Mapping[str, str] | None = None) -> None:
     """A service's refusal of bad input, shown on the form's fields (the service's field
     names mapped to the form's where they differ)."""
@@ -254,9 +261,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["practitioner"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose one"), *choices]
+        set_choices(self, "practitioner", [("", "Choose one"), *choices])
 
 
 class OfferForm(forms.Form):
@@ -289,9 +294,7 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["given_by"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose one"), *people]
+        set_choices(self, "given_by", [("", "Choose one"), *people])
 
 
 class TeamForm(forms.Form):
@@ -309,6 +312,4 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["practitioner"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose one"), *choices]
+        set_choices(self, "practitioner", [("", "Choose one"), *choices])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -21,7 +22,7 @@ from bairn.access.policy import (
     involvement_bases,
     works_with_children,
 )
-from bairn.agencies import services as agencies
+from bairn.agencies import services as agency_services
 from bairn.agencies.models import Assignment, Practitioner
 from bairn.agencies.services import assign
 from bairn.agencies.services import break_glass as declare_emergency
@@ -111,7 +112,7 @@ def child(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "in_plan_circle": bool(bases & PLAN_CIRCLE),
             "offer": people.named_person_offer(child_id),
             "changes": people.household_changes(me, child_id),
-            "team": _team(me, child_id),
+            "team": agency_services.team(me, child_id),
             "may_change_team": decide(me, Action.TEAM_CHANGE, child_id=child_id).allowed,
             "answered_by": {r.person_id: r for r in household},
             "may_assign_np": decide(me, Action.NAMED_PERSON_ASSIGN, child_id=child_id).allowed,
@@ -318,14 +319,7 @@ def _assign(request: HttpRequest, child_id: uuid.UUID, kind: Assignment.Kind) ->
         .select_related("agency")
         .order_by("agency__name", "full_name")
     )
-    choices = [
-        (
-            str(p.pk),
-            f"{p.display_name}, {p.agency.name if p.agency else ''}"
-            + (f" ({p.job_title})" if p.job_title else ""),
-        )
-        for p in holders
-    ]
+    choices = _choices(holders)
     form = AssignForm(
         request.POST or None,
         choices=choices,
@@ -392,18 +386,16 @@ def answer_offer(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     return render(request, "web/offer.html", {"form": form, "record": record})
 
 
-def _team(me: Practitioner, child_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows: dict[uuid.UUID, dict[str, Any]] = {}
-    for inv in agencies.team(me, child_id):
-        row = rows.setdefault(
-            inv.practitioner_id,
-            {"practitioner": inv.practitioner, "bases": [], "on_team": False, "reason": ""},
+def _choices(practitioners: Iterable[Practitioner]) -> list[tuple[str, str]]:
+    """Practitioners to choose among: name, agency and job title."""
+    return [
+        (
+            str(p.pk),
+            f"{p.display_name}, {p.agency.name if p.agency else ''}"
+            + (f" ({p.job_title})" if p.job_title else ""),
         )
-        row["bases"].append(inv.basis)
-        if inv.basis == "team_member":
-            row["on_team"] = True
-            row["reason"] = inv.reason
-    return list(rows.values())
+        for p in practitioners
+    ]
 
 
 @page(Action.TEAM_CHANGE)
@@ -412,26 +404,18 @@ def add_to_team(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     me = signed_in(request)
     authorize(me, Action.TEAM_CHANGE, child_id=child_id, object=f"child:{child_id}")
     record = Child.objects.get(pk=child_id)
-    on_team = {row["practitioner"].pk for row in _team(me, child_id) if row["on_team"]}
+    on_team = {m.practitioner.pk for m in agency_services.team(me, child_id) if m.on_team}
     candidates = (
         Practitioner.objects.filter(is_active=True, agency__isnull=False)
         .exclude(pk__in=on_team)
         .select_related("agency")
         .order_by("agency__name", "full_name")
     )
-    choices = [
-        (
-            str(p.pk),
-            f"{p.display_name}, {p.agency.name if p.agency else ''}"
-            + (f" ({p.job_title})" if p.job_title else ""),
-        )
-        for p in candidates
-        if works_with_children(p)
-    ]
+    choices = _choices(p for p in candidates if works_with_children(p))
     form = TeamForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            joined = agencies.add_to_team(
+            joined = agency_services.add_to_team(
                 me,
                 child_id,
                 uuid.UUID(form.cleaned_data["practitioner"]),
@@ -457,7 +441,7 @@ def remove_from_team(
     if request.method != "POST":
         return redirect("web:child", child_id=child_id)
     try:
-        agencies.remove_from_team(me, child_id, practitioner_id)
+        agency_services.remove_from_team(me, child_id, practitioner_id)
     except Invalid as error:
         messages.error(request, " ".join(error.errors.values()))
     else:

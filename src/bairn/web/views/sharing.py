@@ -61,7 +61,7 @@ from bairn.reference import (
 from bairn.sharing import queries, services
 from bairn.sharing.models import Consent, Disclosure, Isp, ShareRequest
 from bairn.web import drafts
-from bairn.web.forms import show_errors
+from bairn.web.forms import set_choices, show_errors
 from bairn.web.pages import page, signed_in
 from bairn.web.stepup import step_up
 
@@ -119,12 +119,6 @@ def _label(enum: type[TextChoices], code: str) -> str:
 
 def _labels(enum: type[TextChoices], codes: Iterable[str]) -> str:
     return ", ".join(_label(enum, c) for c in codes)
-
-
-def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 def _query(data: Mapping[str, list[str]]) -> QueryDict:
@@ -342,13 +336,13 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args: Any, place: ChildPlace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self, "recipient", _agency_choices(place.agencies, "Choose an agency"))
-        _set_choices(self, "entries", [(str(e.pk), _entry_label(e)) for e in place.entries])
+        set_choices(self, "recipient", _agency_choices(place.agencies, "Choose an agency"))
+        set_choices(self, "entries", [(str(e.pk), _entry_label(e)) for e in place.entries])
         self.fields["entries"].choice_hints = {str(e.pk): _entry_hint(e) for e in place.entries}  # type: ignore[attr-defined]
         if place.senior:
             del self.fields["authorised_by"]
         else:
-            _set_choices(
+            set_choices(
                 self,
                 "authorised_by",
                 [("", "No one yet"), *((str(p.pk), p.display_name) for p in place.seniors)],
@@ -386,7 +380,7 @@ class AskForm(forms.Form):
     def __init__(self, *args: Any, place: ChildPlace, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "ask")
         super().__init__(*args, **kwargs)
-        _set_choices(self, "holder", _agency_choices(place.agencies, "Choose an agency"))
+        set_choices(self, "holder", _agency_choices(place.agencies, "Choose an agency"))
 
 
 class ConsentForm(forms.Form):
@@ -444,9 +438,9 @@ class ConsentForm(forms.Form):
     def __init__(self, *args: Any, place: ChildPlace, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "consent")
         super().__init__(*args, **kwargs)
-        _set_choices(self, "given_by", place.whose_choices)
+        set_choices(self, "given_by", place.whose_choices)
         self.fields["given_by"].choice_hints = place.whose_hints  # type: ignore[attr-defined]
-        _set_choices(self, "recipients", _agency_choices(place.agencies))
+        set_choices(self, "recipients", _agency_choices(place.agencies))
 
 
 CONSENT_NAMES = {"recipient_agency_ids": "recipients"}
@@ -470,7 +464,7 @@ class ViewsForm(forms.Form):
     def __init__(self, *args: Any, place: ChildPlace, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "views")
         super().__init__(*args, **kwargs)
-        _set_choices(self, "whose", place.whose_choices)
+        set_choices(self, "whose", place.whose_choices)
 
 
 # --- the child's sharing page -------------------------------------------------------------------
@@ -988,7 +982,7 @@ class IspForm(forms.Form):
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = agencies
-        _set_choices(self, "parties", _agency_choices(agencies))
+        set_choices(self, "parties", _agency_choices(agencies))
         for agency in agencies:
             self.fields[f"dpo_{agency.pk.hex}"] = forms.CharField(
                 label="Data protection officer", required=False, max_length=200
@@ -1224,7 +1218,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, entries: list[Concern], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self, "entries", [(str(e.pk), _entry_label(e)) for e in entries])
+        set_choices(self, "entries", [(str(e.pk), _entry_label(e)) for e in entries])
         self.fields["entries"].choice_hints = {str(e.pk): _entry_hint(e) for e in entries}  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
