@@ -20,7 +20,7 @@ from bairn.chronology.models import Concern
 from bairn.chronology.services import record_concern
 from bairn.people.chi import make_chi
 from bairn.people.models import Child
-from bairn.people.services import create_child
+from bairn.people.services import add_person, create_child
 
 LEEANN_DOB = dt.date(2017, 3, 14)
 TRENT_DOB = dt.date(2023, 5, 2)
@@ -175,6 +175,22 @@ def make_cast() -> Cast:
     )
     assign(cast.health_visitor, cast.trent.pk, "named_person", cast.health_visitor.pk)
     return cast
+
+
+def corinne(cast: Cast) -> str:
+    """Leeann's mother, with parental responsibility, recorded around her: her person id."""
+    return str(
+        add_person(
+            cast.head_teacher,
+            cast.leeann.pk,
+            given_name="Corinne",
+            family_name="Cairns",
+            relationship="mother",
+            parental_responsibility=True,
+            lives_with=True,
+            stays_overnight=False,
+        ).person_id
+    )
 
 
 def new_id() -> str:

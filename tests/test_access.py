@@ -18,9 +18,8 @@ import pytest
 from bairn.agencies.models import Involvement
 from bairn.agencies.services import add_to_team
 from bairn.audit.models import AuditEvent
-from bairn.people.services import add_person
 from bairn.planning.services import save_plan, start_assessment
-from tests.factories import Cast, concern
+from tests.factories import Cast, concern, corinne
 
 CALLERS = [
     "head_teacher",
@@ -74,18 +73,9 @@ def _setup(cast: Cast) -> dict[str, Any]:
         team_ids=[],
         **{**PLAN, "review_date": dt.date(2030, 1, 31)},
     )
-    corinne = add_person(
-        cast.head_teacher,
-        cast.leeann.pk,
-        given_name="Corinne",
-        family_name="Cairns",
-        relationship="mother",
-        parental_responsibility=True,
-        lives_with=True,
-        stays_overnight=False,
-    )
+    mother = corinne(cast)
     add_to_team(cast.head_teacher, cast.leeann.pk, cast.social_worker.pk, reason="Family support")
-    return {"leeann": cast.leeann.pk, "entry": entry.pk, "corinne": str(corinne.person_id)}
+    return {"leeann": cast.leeann.pk, "entry": entry.pk, "corinne": mother}
 
 
 Call = Callable[[Cast, dict[str, Any], str], Any]

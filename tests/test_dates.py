@@ -9,9 +9,8 @@ import datetime as dt
 from typing import Any
 
 from bairn.chronology.models import Concern
-from bairn.people.services import add_person
 from bairn.sharing.models import Consent, Isp
-from tests.factories import LEEANN_DOB, Cast
+from tests.factories import LEEANN_DOB, Cast, corinne
 
 
 def fields(response: Any) -> set[str]:
@@ -45,18 +44,9 @@ def test_a_concern_in_pregnancy_is_taken_and_one_before_it_is_not(cast: Cast) ->
 
 
 def test_a_consent_that_has_already_expired_is_not_recorded(cast: Cast) -> None:
-    corinne = add_person(
-        cast.head_teacher,
-        cast.leeann.pk,
-        given_name="Corinne",
-        family_name="Cairns",
-        relationship="mother",
-        parental_responsibility=True,
-        lives_with=True,
-        stays_overnight=False,
-    )
+    mother = corinne(cast)
     body = {
-        "given_by": str(corinne.person_id),
+        "given_by": mother,
         "decision": "given",
         "purposes": ["wellbeing_support"],
         "recipient_agency_ids": [str(cast.health.pk)],

@@ -16,21 +16,12 @@ from bairn.audit.models import AuditEvent
 from bairn.chronology.models import Concern
 from bairn.notify.models import Notification
 from bairn.people.services import add_person, create_child
-from tests.factories import Cast
+from tests.factories import Cast, corinne
 from tests.web import web_client
 
 
 def household(cast: Cast) -> dict[str, str]:
-    corinne = add_person(
-        cast.head_teacher,
-        cast.leeann.pk,
-        given_name="Corinne",
-        family_name="Cairns",
-        relationship="mother",
-        parental_responsibility=True,
-        lives_with=True,
-        stays_overnight=False,
-    )
+    mother = corinne(cast)
     maggie = add_person(
         cast.head_teacher,
         cast.leeann.pk,
@@ -42,7 +33,7 @@ def household(cast: Cast) -> dict[str, str]:
         stays_overnight=True,
         caring_role="Babysits and stays over",
     )
-    return {"corinne": str(corinne.person_id), "maggie": str(maggie.person_id)}
+    return {"corinne": mother, "maggie": str(maggie.person_id)}
 
 
 def test_a_declined_offer_is_recorded_and_is_not_a_concern(cast: Cast) -> None:
