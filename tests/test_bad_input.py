@@ -30,7 +30,15 @@ from bairn.chronology.services import amend_concern
 from bairn.notify.models import Notification
 from bairn.people.chi import make_chi
 from bairn.people.models import Child, ChildRelationship, Person
-from tests.factories import LEEANN_DOB, Api, Cast, concern, make_cast
+from tests.factories import (
+    LEEANN_DOB,
+    Api,
+    Cast,
+    concern,
+    current_code,
+    make_cast,
+    practitioner,
+)
 
 MB = 1024 * 1024
 PASSWORD = "kestrel-riverbank-2931"  # the class teacher's, for POST /auth/token
@@ -55,6 +63,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         cast = make_cast()
         cast.class_teacher.set_password(PASSWORD)
         cast.class_teacher.save()
+        depute = practitioner(cast.admin, "depute", "Depute Head", cast.school, "named_person")
         first = concern(cast.head_teacher, cast.leeann, "Arrived at school hungry", days_ago=9)
         superseded = concern(cast.head_teacher, cast.leeann, "No PE kit again", days_ago=5)
         amend_concern(cast.head_teacher, superseded.pk, reason="Wrong day", summary="No PE kit")
@@ -76,6 +85,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
             "health_visitor": str(cast.health_visitor.pk),
             "social_worker": str(cast.social_worker.pk),
             "class_teacher": str(cast.class_teacher.pk),
+            "depute": str(depute.pk),
         }
         yield World(cast, apis, ids)
         transaction.set_rollback(True, using="identity")
@@ -99,9 +109,25 @@ class Raw:
 TOO_LARGE = Raw("<the valid body, padded past 1 MB>")
 
 
+@dataclass(frozen=True)
+class Typed:
+    """The valid body, sent with this Content-Type ("" sends none)."""
+
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code of this caller's authenticator app, made when the request is made."""
+
+    name: str
+
+
 def resolve(value: Any, ids: dict[str, str]) -> Any:
     if isinstance(value, Ref):
         return ids[value.name]
+    if isinstance(value, Code):
+        return current_code(Practitioner.objects.get(pk=ids[value.name]))
     if isinstance(value, dict):
         return {k: resolve(v, ids) for k, v in value.items()}
     if isinstance(value, list):
@@ -221,7 +247,8 @@ ENDPOINTS: dict[str, Endpoint] = {
         "head_teacher",
         "put",
         "/children/{child}/named-person",
-        {"practitioner_id": Ref("health_visitor")},
+        # A Named Person hands over within their agency only (DOMAIN §1).
+        {"practitioner_id": Ref("depute")},
         ("practitioner_id",),
     ),
     "lead-professional": Endpoint(
@@ -299,7 +326,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         "anonymous",
         "post",
         "/auth/token",
-        {"username": "baird", "password": PASSWORD},
+        {"username": "baird", "password": PASSWORD, "otp": Code("class_teacher")},
         ("username", "password"),
     ),
 }
@@ -343,6 +370,10 @@ def generic(endpoint: str) -> list[Any]:
         bad(endpoint, "json-string", Raw('"just a string"'), "body"),
         bad(endpoint, "empty-body", Raw(""), "body"),
         bad(endpoint, "body-over-1mb", TOO_LARGE, "body", 400),
+        # Issue 9: a body sent as text, or with no type at all, was read as JSON.
+        bad(endpoint, "sent-as-text-plain", Typed("text/plain"), "body", 415),
+        bad(endpoint, "sent-as-a-form", Typed("application/x-www-form-urlencoded"), "body", 415),
+        bad(endpoint, "sent-without-a-content-type", Typed(""), "body", 415),
     ]
 
 
@@ -457,6 +488,16 @@ CASES = [
         "date_of_birth-impossible",
         with_("children", date_of_birth="2026-02-30"),
         "date_of_birth",
+    ),
+    # Issue 9: a number was read as seconds since 1970 (0 became 1 January 1970).
+    *(
+        bad(
+            "children",
+            f"date_of_birth-number-{n!r}",
+            with_("children", date_of_birth=n),
+            "date_of_birth",
+        )
+        for n in (0, 1_500_000_000, 2.5, "0", "1500000000")
     ),
     bad("children", "date_of_birth-future", with_("children", date_of_birth=SOON), "date_of_birth"),
     bad(
@@ -636,6 +677,10 @@ CASES = [
         with_("concerns", occurred_at="2026-02-30T09:00:00+00:00"),
         "occurred_at",
     ),
+    bad(
+        "concerns", "occurred_at-a-number", with_("concerns", occurred_at=1736758200), "occurred_at"
+    ),
+    bad("chronology", "from-a-number", with_("chronology", **{"from": "1736758200"}), "from"),
     bad(
         "concerns", "occurred_at-future", with_("concerns", occurred_at=LATER_TODAY), "occurred_at"
     ),
@@ -854,6 +899,14 @@ def send(world: World, endpoint: Endpoint, body: Any, path: str | None = None) -
         assert len(data) > MB
     elif isinstance(body, Raw):
         data = body.text
+    elif isinstance(body, Typed):
+        return api.client.generic(
+            endpoint.method.upper(),
+            "/api/v1" + url,
+            json.dumps(resolve(endpoint.valid, world.ids)),
+            content_type=body.content_type,
+            headers=api._headers(),
+        )
     else:
         data = json.dumps(resolve(body, world.ids))
     return getattr(api, endpoint.method)(url, data)

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -185,6 +186,8 @@ def test_serve_runs_gunicorn_and_serves_the_api_and_static_files(tmp_path: Path)
 
         # gunicorn, not Django's development server.
         assert headers.get("Server", "").lower().startswith("gunicorn"), headers
+        # Its control socket is this instance's own, in its data folder (issue 9).
+        assert (data_dir / "run" / f"gunicorn-{port}.ctl").is_socket(), log_path.read_text()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -273,3 +276,41 @@ def test_a_first_administrator_a_token_and_the_audit_verified(tmp_path: Path) ->
     assert fails.returncode != 0
     assert "BROKEN at event #1:" in fails.stderr
     assert "events checked" not in fails.stdout
+
+
+def serve_config(*argv: str) -> dict[str, object]:
+    from bairn.web.management.commands.serve import Command, gunicorn_config
+
+    options = vars(Command().create_parser("bairn", "serve").parse_args(list(argv)))
+    return gunicorn_config(options)
+
+
+def test_each_served_instance_has_its_own_gunicorn_control_socket(settings: Any) -> None:
+    # Issue 9: every instance on a machine used ~/.gunicorn/gunicorn.ctl, so one server
+    # removed another's.
+    settings.DATA_DIR = Path("/srv/bairn-a")
+    first = serve_config("--port", "8001")
+    second = serve_config("--port", "8002")
+    settings.DATA_DIR = Path("/srv/bairn-b")
+    elsewhere = serve_config("--port", "8001")
+
+    sockets = {c["control_socket"] for c in (first, second, elsewhere)}
+    assert sockets == {
+        "/srv/bairn-a/run/gunicorn-8001.ctl",
+        "/srv/bairn-a/run/gunicorn-8002.ctl",
+        "/srv/bairn-b/run/gunicorn-8001.ctl",
+    }
+    assert not any(c.get("control_socket_disable") for c in (first, second, elsewhere))
+    assert serve_config("--no-control-socket")["control_socket_disable"] is True
+    assert "control_socket" not in serve_config("--no-control-socket")
+    # A path too long for a Unix socket: none rather than a failed start.
+    settings.DATA_DIR = Path("/srv/" + "x" * 120)
+    assert serve_config()["control_socket_disable"] is True
+
+
+def test_gunicorn_takes_every_setting_serve_gives_it() -> None:
+    from gunicorn.config import Config
+
+    known = Config().settings
+    for config in (serve_config(), serve_config("--no-control-socket")):
+        assert set(config) <= set(known), set(config) - set(known)

@@ -12,10 +12,14 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bairn.agencies.models import Practitioner, SetupLink
+from bairn.agencies.services import issue_setup_link
 from bairn.audit.models import AuditEvent
+from bairn.errors import Conflict
 from bairn.web.middleware import LAST_SEEN
 from bairn.web.models import Draft
 from tests.factories import Cast
@@ -43,8 +47,15 @@ def test_pages_need_signing_in(cast: Cast) -> None:
         assert response["Location"] == "/sign-in"
 
 
+def set_up_path(user: Practitioner) -> str:
+    """The path of a new one-time set-up link, as the administrator is given it."""
+    return issue_setup_link(user).link.removeprefix("http://127.0.0.1:8000")
+
+
 def test_first_sign_in_links_an_authenticator_app(teacher: Cast) -> None:
     client = Client()
+    # The one-time link the administrator gave, opened before signing in.
+    assert client.get(set_up_path(teacher.class_teacher))["Location"] == "/sign-in"
     response = client.post("/sign-in", {"username": "baird", "password": PASSWORD})
     assert response["Location"] == "/sign-in/code"
     # No app yet: set one up.
@@ -62,6 +73,75 @@ def test_first_sign_in_links_an_authenticator_app(teacher: Cast) -> None:
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/").status_code == 200
+    assert SetupLink.objects.get(practitioner=teacher.class_teacher).used_at is not None
+
+
+def signed_in_with_password(user: Practitioner) -> Client:
+    client = Client()
+    response = client.post("/sign-in", {"username": user.username, "password": PASSWORD})
+    assert response["Location"] == "/sign-in/code"
+    return client
+
+
+def test_a_password_alone_never_links_an_authenticator_app(teacher: Cast) -> None:
+    # Issue 9: anyone with the password of an account without an app linked their own.
+    client = signed_in_with_password(teacher.class_teacher)
+
+    page = client.get("/sign-in/set-up-code")
+
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "set-up link" in text
+    assert "<svg" not in text
+    assert "secret" not in text.lower()
+    assert client.post("/sign-in/set-up-code", {"code": "123456"}).status_code == 403
+    assert not TOTPDevice.objects.filter(user=teacher.class_teacher).exists()
+    assert client.get("/").status_code == 302
+    assert AuditEvent.objects.filter(
+        action="auth.two_factor_setup", actor="baird", outcome="refused"
+    ).exists()
+
+
+def test_a_set_up_link_works_once_before_it_expires_and_for_its_own_account(
+    teacher: Cast,
+) -> None:
+    user = teacher.class_teacher
+    # Another account's link is no use.
+    other = Client()
+    other.get(set_up_path(teacher.nursery_teacher))
+    other.post("/sign-in", {"username": "baird", "password": PASSWORD})
+    assert other.get("/sign-in/set-up-code").status_code == 403
+    # An expired one neither.
+    late = Client()
+    late.get(set_up_path(user))
+    SetupLink.objects.filter(practitioner=user).update(expires_at=timezone.now())
+    late.post("/sign-in", {"username": "baird", "password": PASSWORD})
+    expired = late.get("/sign-in/set-up-code")
+    assert expired.status_code == 403
+    assert "used or has expired" in expired.content.decode()
+    # A good one, used: it is spent.
+    path = set_up_path(user)
+    first = Client()
+    first.get(path)
+    first.post("/sign-in", {"username": "baird", "password": PASSWORD})
+    assert first.get("/sign-in/set-up-code").status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert first.post("/sign-in/set-up-code", {"code": code_for(device)})["Location"] == "/"
+    TOTPDevice.objects.filter(user=user).update(confirmed=False)  # even were the app gone
+    again = Client()
+    again.get(path)
+    again.post("/sign-in", {"username": "baird", "password": PASSWORD})
+    assert again.get("/sign-in/set-up-code").status_code == 403
+
+
+def test_an_account_with_an_app_never_links_another(teacher: Cast) -> None:
+    TOTPDevice.objects.create(user=teacher.class_teacher, name="app", confirmed=True)
+    with pytest.raises(Conflict):
+        issue_setup_link(teacher.class_teacher)
+    client = signed_in_with_password(teacher.class_teacher)
+
+    assert client.get("/sign-in/set-up-code")["Location"] == "/sign-in/code"
+    assert TOTPDevice.objects.filter(user=teacher.class_teacher).count() == 1
 
 
 def test_sign_in_asks_for_the_code_and_returns_where_you_were(teacher: Cast) -> None:

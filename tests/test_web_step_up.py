@@ -13,10 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bairn.agencies.models import Involvement, Practitioner
 from bairn.audit.models import AuditEvent
-from bairn.planning.services import save_plan
 from bairn.sharing.models import Disclosure
 from bairn.web.stepup import CONFIRMED_AT
-from tests.factories import LEEANN_DOB, Cast, concern
+from tests.factories import LEEANN_DOB, Cast, concern, plan
 from tests.web import web_client
 
 REASON = "Called to the address by police tonight; need to know who is responsible for Leeann"
@@ -125,21 +124,7 @@ def test_a_child_protection_disclosure_asks_for_a_fresh_code(cast: Cast) -> None
 
 
 def test_printing_the_plan_asks_for_a_fresh_code(cast: Cast) -> None:
-    import datetime as dt
-
-    save_plan(
-        cast.head_teacher,
-        cast.leeann.pk,
-        version=0,
-        lead_professional_id=cast.social_worker.pk,
-        team_ids=[],
-        reason_for_plan="Several agencies are needed",
-        needs=[],
-        child_views="",
-        family_views="",
-        review_date=dt.date.today() + dt.timedelta(days=60),
-        contingency="",
-    )
+    plan(cast)
     browser = stale(web_client(cast.head_teacher))
     url = f"/children/{cast.leeann.pk}/plan.pdf"
     asked = browser.get(url)

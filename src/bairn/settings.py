@@ -9,14 +9,22 @@ BAIRN_ALLOWED_HOSTS       comma-separated host names (default: localhost names)
 BAIRN_HTTPS               1 when served behind HTTPS: secure cookies and HSTS
 BAIRN_PATTERN_WINDOW_DAYS rolling window of the pattern alerts (default 90)
 BAIRN_CONSENT_AGE         age from which a child is presumed able to consent (default 12)
+BAIRN_MATCH_LIMIT         how many "is this child known?" searches one practitioner may make
+BAIRN_MATCH_WINDOW_MINUTES  in how many minutes (default 20 in 10); more are refused (429)
 BAIRN_CP_RETENTION_DAYS   how long a child protection disclosure without an ISP lasts (730)
 BAIRN_EMAIL_BACKEND       Django e-mail backend (default: console)
 BAIRN_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS, BAIRN_EMAIL_FROM
-BAIRN_BASE_URL            how people reach this Bairn, used in e-mails
+BAIRN_BASE_URL            how people reach this Bairn, used in e-mails and set-up links
+BAIRN_LOCKOUT_FAILURES    failed sign-ins that lock a username (default 5)
+BAIRN_LOCKOUT_MINUTES     for how long, after the last of them (default 15)
+BAIRN_TRUSTED_PROXIES     reverse proxies (addresses or networks, comma-separated) whose
+                          X-Forwarded-For names the client (default: none, so none is read)
+BAIRN_SETUP_LINK_HOURS    how long a new account's one-time set-up link works (default 72)
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -183,10 +191,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes: lock a username at one address after repeated failures.
+# django-axes: lock a username after repeated failures, from whatever addresses they came
+# (guesses spread over many addresses are locked too, and one attacker behind the same
+# proxy as everyone else locks out only the usernames they tried), for a cool-off.
 AXES_FAILURE_LIMIT = env_int("BAIRN_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = env_int("BAIRN_LOCKOUT_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+BAIRN_LOCKOUT_MINUTES = env_int("BAIRN_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = BAIRN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# The client's address (kept in the audit of attempts) comes from X-Forwarded-For only
+# when the request came from one of BAIRN_TRUSTED_PROXIES (addresses or networks,
+# comma-separated); otherwise it is the connection's own address.
+BAIRN_TRUSTED_PROXIES = [
+    p.strip() for p in (env("BAIRN_TRUSTED_PROXIES") or "").split(",") if p.strip()
+]
+for _proxy in BAIRN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"BAIRN_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "bairn.agencies.lockout.client_ip"
+# axes warns when the lock is not per address: here that is the point (a username is
+# locked whatever the address, so rotating addresses, agents or cookies gains nothing).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "bairn.agencies.lockout.lockout_response"
@@ -259,8 +287,13 @@ DEFAULT_FROM_EMAIL = env("BAIRN_EMAIL_FROM") or "Bairn <no-reply@bairn.invalid>"
 BAIRN_BASE_URL = (env("BAIRN_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 BAIRN_PATTERN_WINDOW_DAYS = env_int("BAIRN_PATTERN_WINDOW_DAYS", 90)
 BAIRN_API_TOKEN_HOURS = env_int("BAIRN_API_TOKEN_HOURS", 12)
+# How long a one-time set-up link for a new account's authenticator app works.
+BAIRN_SETUP_LINK_HOURS = env_int("BAIRN_SETUP_LINK_HOURS", 72)
 # A child aged this or over is presumed able to consent (DPA 2018 s.208, Scotland).
 BAIRN_CONSENT_AGE = env_int("BAIRN_CONSENT_AGE", 12)
+# The match is no oracle (DOMAIN §4.2): a burst of guesses by one practitioner is refused.
+BAIRN_MATCH_LIMIT = env_int("BAIRN_MATCH_LIMIT", 20)
+BAIRN_MATCH_WINDOW_MINUTES = env_int("BAIRN_MATCH_WINDOW_MINUTES", 10)
 # How long a child protection disclosure made without an ISP stays visible to its recipient.
 BAIRN_CP_RETENTION_DAYS = env_int("BAIRN_CP_RETENTION_DAYS", 730)
 

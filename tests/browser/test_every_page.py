@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from bairn.agencies.models import Practitioner
+from bairn.agencies.services import issue_setup_link
 from bairn.people.models import Child
 from bairn.planning.models import Assessment
 from bairn.sharing.models import Isp
@@ -47,6 +48,8 @@ def test_every_page_passes_axe(page: Page, checked: Checked, settings: Any) -> N
     newcomer = Practitioner.objects.get(username="nursery")
     newcomer.set_password(PASSWORD)
     newcomer.save()
+    # With the one-time set-up link the administrator gave: a password alone links no app.
+    page.goto(issue_setup_link(newcomer).link.removeprefix(settings.BAIRN_BASE_URL))
     page.goto("/sign-in")
     page.get_by_label("Username").fill("nursery")
     page.get_by_label("Password").fill(PASSWORD)

@@ -40,6 +40,7 @@ class PractitionerManager(UserManager["Practitioner"]):
         **extra_fields: object,
     ) -> Practitioner:
         extra_fields.setdefault("full_name", username)
+        from bairn.access.actions import Action
         from bairn.audit import services as audit
 
         user = super().create_superuser(username, email, password, **extra_fields)
@@ -47,7 +48,7 @@ class PractitionerManager(UserManager["Practitioner"]):
         # Who holds the keys is accountable too: the first administrator is on the record.
         audit.record(
             actor=user,
-            action="practitioner.create",
+            action=Action.PRACTITIONER_CREATE,
             object=f"practitioner:{user.pk}",
             reason="administrator made with bairn createsuperuser",
         )
@@ -104,9 +105,28 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # When a two-factor code was last accepted on this token (the API's step-up).
+    stepped_up_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.practitioner})"
+
+
+class SetupLink(models.Model):
+    """A one-time link that lets an account made by an administrator link its first
+    authenticator app. Only its SHA-256 is kept; it works once, before it expires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="setup_links"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"set-up link for {self.practitioner}"
 
 
 class Assignment(models.Model):

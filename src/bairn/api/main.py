@@ -9,13 +9,15 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from bairn import __version__
 from bairn.access.policy import Forbidden, NotVisible
 from bairn.agencies.models import Practitioner
 from bairn.agencies.services import practitioner_for_token
-from bairn.errors import Conflict, Invalid
+from bairn.api.stepup import StepUpRequired
+from bairn.errors import Conflict, Invalid, TooMany
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +27,68 @@ class BearerToken(HttpBearer):
         return practitioner_for_token(token)
 
 
-api = NinjaAPI(
+JSON = "application/json"
+UNSUPPORTED = "bairn_unsupported_media_type"
+
+
+class JsonOnly(Parser):
+    """A request body is JSON and says so (`Content-Type: application/json`): a body sent
+    as text/plain, a form, or with no type at all is refused with 415, not guessed at."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        media_type = request.content_type or ""
+        if media_type != JSON and not media_type.endswith("+json"):
+            setattr(request, UNSUPPORTED, media_type or "none")
+            raise ValueError(f"unsupported media type {media_type!r}")
+        return super().parse_body(request)
+
+
+UNAUTHENTICATED = {
+    "description": "No token, or one that is wrong, expired or revoked.",
+    "content": {JSON: {"schema": {"$ref": "#/components/schemas/DetailOut"}}},
+}
+UNSUPPORTED_BODY = {
+    "description": "The body is not sent as JSON (Content-Type: application/json).",
+    "content": {JSON: {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+
+class BairnApi(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Every operation that needs a token documents its 401, and every one that takes
+        a body its 415 (ninja lists only the answers the routes declare)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                responses = operation["responses"]
+                if operation.get("security"):
+                    responses.setdefault(401, UNAUTHENTICATED)
+                if "requestBody" in operation:
+                    responses.setdefault(415, UNSUPPORTED_BODY)
+        return schema
+
+
+api = BairnApi(
     title="Bairn API",
     version=f"1 ({__version__})",
     description=(
         "Getting it right for every child: concerns, the multi-agency chronology, lawful "
         "information sharing and one Child's Plan. A child the caller is not involved "
         "with is always 404. Bad input is 422 (or 400 for a body that is not JSON) with "
-        '`{"detail", "errors": [{"field", "message"}]}`.'
+        '`{"detail", "errors": [{"field", "message"}]}`; a body not sent as '
+        "`application/json` is 415. No token, or a wrong, expired or revoked one, is 401. "
+        "The dangerous acts (breaking glass, a child protection disclosure or its "
+        "authorisation, releasing a restricted entry, the plan PDF, giving an account its "
+        "roles) need a fresh two-factor code: the code the caller's authenticator app "
+        'shows, as `"otp"` in the JSON body or in the `X-Bairn-OTP` header. Without a '
+        "right one the answer is 403 with `reasons` saying so. A code accepted on a token "
+        "counts for BAIRN_STEP_UP_MINUTES (10) on that token, as on the pages; the code "
+        "used to get the token does not count."
     ),
     auth=BearerToken(),
+    parser=JsonOnly(),
     urls_namespace="api",
     openapi_extra={"info": {"license": {"name": "AGPL-3.0-or-later"}}},
 )
@@ -108,6 +162,13 @@ def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return api.create_response(request, body, status=409)
 
 
+@api.exception_handler(TooMany)
+def on_too_many(request: HttpRequest, exc: TooMany) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(NotVisible)
 def on_not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
@@ -121,6 +182,11 @@ def on_forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
     )
 
 
+@api.exception_handler(StepUpRequired)
+def on_step_up(request: HttpRequest, exc: StepUpRequired) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.detail, "reasons": exc.reasons}, status=403)
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
@@ -132,6 +198,20 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    unsupported = getattr(request, UNSUPPORTED, None)
+    if exc.status_code == 400 and unsupported:
+        return invalid(
+            request,
+            [
+                {
+                    "field": "body",
+                    "message": f"Send the body as JSON with Content-Type: {JSON} "
+                    f"(this one's type: {unsupported}).",
+                    "type": "media_type",
+                }
+            ],
+            status=415,
+        )
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         return invalid(
             request,

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from bairn.access.policy import NotVisible
 
@@ -36,9 +45,24 @@ class Input(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _refuse_nul(cls, value: Any) -> Any:
+    def _refuse_nul(cls, value: Any, info: ValidationInfo) -> Any:
         _no_nul(value)
+        # A field declared as a bare dt.date/dt.datetime refuses numbers too, as Day does.
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and value is not None and _takes_time(field.annotation):
+            _iso_text(value)
         return value
+
+
+class StepUpIn(Input):
+    """The body of a dangerous act, which may carry the fresh two-factor code it needs
+    (api/stepup.py) instead of the X-Bairn-OTP header."""
+
+    otp: str | None = Field(
+        default=None,
+        max_length=12,
+        description="A fresh code from the caller's authenticator app (or X-Bairn-OTP).",
+    )
 
 
 class ErrorItem(Schema):
@@ -83,12 +107,33 @@ def _day(value: dt.date) -> dt.date:
     return value
 
 
+NUMBER = re.compile(r"\s*[+-]?\d+(\.\d*)?\s*")
+
+
+def _iso_text(value: Any) -> Any:
+    """Dates and times are ISO 8601 text. pydantic would read a number (or text of digits)
+    as seconds since 1970, so `date_of_birth: 0` became 1 January 1970: refused."""
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and NUMBER.fullmatch(value)
+    ):
+        raise ValueError("Give a date as YYYY-MM-DD (or a time as ISO 8601), not a number.")
+    return value
+
+
 # Times as sent: ISO 8601, with an offset (or UK time when it has none).
-Moment = Annotated[dt.datetime, AfterValidator(_uk_time)]
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_text), AfterValidator(_uk_time)]
 # Dates between 1900 and 2200: anything else is a typing slip, not a date of ours.
-Day = Annotated[dt.date, AfterValidator(_day)]
+Day = Annotated[dt.date, BeforeValidator(_iso_text), AfterValidator(_day)]
 # A query's `from`/`to`: a date (the whole day) or a time.
-DayOrMoment = Annotated[dt.date, AfterValidator(_day)] | Moment
+DayOrMoment = Annotated[dt.date, BeforeValidator(_iso_text), AfterValidator(_day)] | Moment
+
+
+def _takes_time(annotation: Any) -> bool:
+    """Whether a field's type is (or includes) a date or a time."""
+    if annotation in (dt.date, dt.datetime):
+        return True
+    return any(_takes_time(arg) for arg in get_args(annotation))
+
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 ShortText = Annotated[str, StringConstraints(max_length=200)]

@@ -16,10 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django_otp import devices_for_user, match_token
 
 from bairn.agencies.models import Practitioner
-from bairn.audit import services as audit
+from bairn.agencies.services import check_step_up_code
 from bairn.web.forms import StepUpForm
 
 CONFIRMED_AT = "bairn_confirmed_at"
@@ -75,24 +74,11 @@ def _accept(request: HttpRequest, form: StepUpForm, what: str) -> bool:
     assert isinstance(user, Practitioner)
     if not form.is_valid():
         return False
-    throttled = not any(d.verify_is_allowed()[0] for d in devices_for_user(user, confirmed=True))
-    device = None if throttled else match_token(user, form.cleaned_data[CODE])
-    if device is None:
-        audit.record(
-            actor=user,
-            action="auth.step_up",
-            outcome=audit.REFUSED,
-            reason=f"{'throttled' if throttled else 'wrong code'} before {what}",
-        )
-        form.add_error(
-            CODE,
-            "Too many wrong codes: wait a few seconds, then try the one your app shows now."
-            if throttled
-            else "This code is wrong or has expired: try the one your app shows now.",
-        )
+    refused = check_step_up_code(user, form.cleaned_data[CODE], what)
+    if refused is not None:
+        form.add_error(CODE, refused)
         return False
     confirmed(request)
-    audit.record(actor=user, action="auth.step_up", reason=f"code accepted before {what}")
     return True
 
 

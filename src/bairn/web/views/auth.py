@@ -12,15 +12,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bairn.access.actions import AuditAction
 from bairn.access.declare import PUBLIC, policy
-from bairn.agencies.lockout import MESSAGE as LOCKED
+from bairn.agencies import lockout, services
 from bairn.agencies.models import Practitioner
 from bairn.audit import services as audit
 from bairn.web.forms import CodeForm, SignInForm
 from bairn.web.pages import NEXT, verified
 from bairn.web.stepup import confirmed
+
+SETUP_CODE = "bairn_setup_code"
 
 
 def _onward(request: HttpRequest) -> HttpResponse:
@@ -43,17 +45,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         if isinstance(user, Practitioner):
             login(request, user)
-            audit.record(actor=user, action="auth.sign_in", reason="password accepted")
+            audit.record(actor=user, action=AuditAction.AUTH_SIGN_IN, reason="password accepted")
             return redirect("web:two-factor")
         locked = getattr(request, "axes_locked_out", False)
         audit.record(
             actor=None,
             actor_name=form.cleaned_data["username"],
-            action="auth.sign_in",
+            action=AuditAction.AUTH_SIGN_IN,
             outcome=audit.REFUSED,
             reason="locked out" if locked else "wrong username or password",
         )
-        form.add_error(None, LOCKED if locked else "The username or password is wrong.")
+        form.add_error(None, lockout.message() if locked else "The username or password is wrong.")
     return render(request, "web/sign_in.html", {"form": form})
 
 
@@ -80,11 +82,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             confirmed(request)
-            audit.record(actor=user, action="auth.two_factor", reason="code accepted")
+            audit.record(actor=user, action=AuditAction.AUTH_TWO_FACTOR, reason="code accepted")
             return _onward(request)
         audit.record(
             actor=user,
-            action="auth.two_factor",
+            action=AuditAction.AUTH_TWO_FACTOR,
             outcome=audit.REFUSED,
             reason="throttled" if throttled else "wrong code",
         )
@@ -99,26 +101,37 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @policy(PUBLIC)
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """First sign-in: link an authenticator app by scanning a code, then confirm it."""
+    """First sign-in: link an authenticator app by scanning a code, then confirm it. Only
+    with the one-time set-up link the administrator gave (`?code=`, kept in the session
+    over signing in): a password alone never links an app, and never another one."""
     import qrcode
     import qrcode.image.svg
 
+    if request.GET.get("code"):
+        request.session[SETUP_CODE] = request.GET["code"][:100]
     user = _pending_user(request)
     if user is None:
         return redirect("web:sign-in")
     if any(devices_for_user(user, confirmed=True)):
         return redirect("web:two-factor")
-    device = TOTPDevice.objects.filter(
-        user=user, confirmed=False
-    ).first() or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    held = str(request.session.get(SETUP_CODE, ""))
+    if not (held and services.setup_link_valid(user, held)):
+        audit.record(
+            actor=user,
+            action=AuditAction.AUTH_TWO_FACTOR_SETUP,
+            outcome=audit.REFUSED,
+            reason="set-up link spent or expired" if held else "no set-up link",
+        )
+        return render(request, "web/two_factor_setup_link.html", {"spent": bool(held)}, status=403)
+    device = services.pending_authenticator(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if device.verify_token(form.cleaned_data["code"]) and services.use_setup_link(user, held):
+            request.session.pop(SETUP_CODE, None)
+            services.confirm_authenticator(device)
             otp_login(request, device)
             confirmed(request)
-            audit.record(actor=user, action="auth.two_factor_setup", reason="app linked")
+            audit.record(actor=user, action=AuditAction.AUTH_TWO_FACTOR_SETUP, reason="app linked")
             messages.success(request, "Two-factor authentication is set up.")
             return _onward(request)
         form.add_error("code", "This code is wrong: check the app shows Bairn and try again.")
@@ -140,7 +153,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is not None:
-        audit.record(actor=user, action="auth.sign_out")
+        audit.record(actor=user, action=AuditAction.AUTH_SIGN_OUT)
     logout(request)
     messages.info(request, "You have signed out.")
     return redirect("web:sign-in")

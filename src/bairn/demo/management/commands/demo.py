@@ -197,7 +197,9 @@ class Command(BaseCommand):
             caption=(
                 "Demo data only. Sign in at http://127.0.0.1:8000/ — the second step's code "
                 "comes from `BAIRN_DEBUG=1 .venv/bin/bairn otp USERNAME`. For the API: "
-                "POST /api/v1/auth/token, or `bairn token USERNAME`; see /api/v1/docs."
+                'POST /api/v1/auth/token with the password and that code as "otp", or `bairn '
+                "token USERNAME`; the dangerous acts take a fresh code in X-Bairn-OTP. See "
+                "/api/v1/docs."
             ),
             title_justify="left",
             box=box.SIMPLE_HEAD,

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bairn.access.actions import AuditAction
 from bairn.agencies.models import Practitioner
 from bairn.audit import services as audit
 
@@ -35,6 +36,6 @@ class Command(BaseCommand):
         if device is None:
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             device = TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
-        audit.record(actor=user, action="auth.demo_code", reason="bairn otp (debug)")
+        audit.record(actor=user, action=AuditAction.AUTH_DEMO_CODE, reason="bairn otp (debug)")
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
         self.stdout.write(f"{code:0{device.digits}d}")

@@ -4,11 +4,40 @@ from __future__ import annotations
 
 import os
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+
+# A Unix socket's path has room for about 100 bytes.
+SOCKET_PATH_MAX = 100
+
+
+def gunicorn_config(options: dict[str, Any]) -> dict[str, object]:
+    """gunicorn's settings for this instance. gunicorn (25.1+) opens a control socket,
+    by default one per user (~/.gunicorn/gunicorn.ctl): a second instance on the machine
+    would take it over and remove it when it stops. Each instance has its own, in its data
+    folder and named by its port; none when asked, or when that path would be too long."""
+    config: dict[str, object] = {
+        "bind": f"{options['host']}:{options['port']}",
+        "workers": options["workers"],
+        "threads": options["threads"],
+        "accesslog": "-",
+        "errorlog": "-",
+        "timeout": 60,
+        "forwarded_allow_ips": os.environ.get("BAIRN_FORWARDED_ALLOW_IPS")
+        or ",".join(settings.BAIRN_TRUSTED_PROXIES)
+        or "127.0.0.1",
+    }
+    path = Path(settings.DATA_DIR) / "run" / f"gunicorn-{options['port']}.ctl"
+    if options.get("no_control_socket") or len(str(path).encode()) > SOCKET_PATH_MAX:
+        config["control_socket_disable"] = True
+    else:
+        config["control_socket"] = str(path)
+    return config
 
 
 class Command(BaseCommand):
@@ -23,6 +52,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("BAIRN_THREADS", "4"))
         )
+        parser.add_argument(
+            "--no-control-socket",
+            action="store_true",
+            help="no gunicorn control socket (by default each instance has its own in "
+            "BAIRN_DATA_DIR)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
@@ -30,15 +65,9 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         # Workers are forked: none may inherit this process's database connections.
         connections.close_all()
-        config = {
-            "bind": f"{options['host']}:{options['port']}",
-            "workers": options["workers"],
-            "threads": options["threads"],
-            "accesslog": "-",
-            "errorlog": "-",
-            "timeout": 60,
-            "forwarded_allow_ips": os.environ.get("BAIRN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        }
+        config = gunicorn_config(options)
+        if config.get("control_socket"):
+            Path(str(config["control_socket"])).parent.mkdir(parents=True, exist_ok=True)
 
         class Server(BaseApplication):
             def load_config(self) -> None:
