@@ -16,7 +16,7 @@ from bairn.audit.models import AuditEvent
 from bairn.people import services as people
 from bairn.sharing import services as sharing
 from bairn.sharing.models import Disclosure
-from tests.factories import LEEANN_DOB, TRENT_DOB, Cast, concern
+from tests.factories import LEEANN_DOB, TRENT_DOB, Cast, concern, practitioner
 from tests.test_components import assert_wired
 from tests.web import web_client
 
@@ -51,6 +51,13 @@ def rows(html: str) -> list[str]:
     """The text of each row of the page's tables' bodies."""
     bodies = re.findall(r"<tbody>(.*?)</tbody>", html, re.S)
     return [text_of(r) for body in bodies for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def part(html: str, section_id: str) -> str:
+    """One section of a page, by its id."""
+    found = re.search(rf'<section[^>]*id="{section_id}"[^>]*>(.*?)</section>', html, re.S)
+    assert found is not None, section_id
+    return found.group(1)
 
 
 def cp_disclosure(cast: Cast, **extra: Any) -> Disclosure:
@@ -122,22 +129,33 @@ def test_signing_in_is_required(cast: Cast) -> None:
 # --- the audit viewer (DOMAIN §4.7) ------------------------------------------------------------
 
 
-def test_the_audit_shows_a_break_glass_about_a_child_the_school_works_with(cast: Cast) -> None:
+def housing_ig(cast: Cast) -> Client:
+    """The information governance lead of Charlie's agency."""
+    lead = practitioner(
+        cast.admin, "ig_housing", "Pat Reid", cast.housing, "information_governance"
+    )
+    return web_client(lead)
+
+
+def test_the_audit_shows_a_break_glass_to_the_agency_of_who_broke_it(cast: Cast) -> None:
+    """Charlie's agency answers for what he does (issue 9): its lead reads the event, the
+    school's does not, though it works with Leeann; the reason he gave stays with the
+    involvement (for the review), not in the audit."""
     break_glass(cast.charlie, cast.leeann.pk, "Police at the door tonight, children alone")
-    html = page(web_client(cast.ig_school), AUDIT)
+    html = page(housing_ig(cast), AUDIT)
     (row,) = [r for r in rows(html) if "involvement.break_glass" in r]
     assert "charlie" in row
     assert cast.housing.name in row
-    assert "Police at the door tonight" in row
+    assert "Police at the door tonight" not in row
     assert "Break glass" in row
     assert str(cast.leeann.pk) in row
-    # The school's IG is not involved with Leeann: her id, but no link to her record.
+    # Housing's IG is not involved with Leeann: her id, but no link to her record.
     assert f'href="/children/{cast.leeann.pk}"' not in html
     assert f"/governance/audit?child={cast.leeann.pk}" in html
-    # Health works with Trent, not Leeann, and Charlie is not theirs: not their audit.
-    other = page(web_client(cast.ig_health), AUDIT)
-    assert not [r for r in rows(other) if "involvement.break_glass" in r]
-    assert "charlie" not in text_of(other)
+    # Charlie is neither the school's nor health's: not their audit.
+    for other in (page(web_client(cast.ig_school), AUDIT), page(web_client(cast.ig_health), AUDIT)):
+        assert not [r for r in rows(other) if "involvement.break_glass" in r]
+        assert "charlie" not in text_of(other)
 
 
 def test_the_child_links_to_the_record_only_for_a_viewer_who_may_open_it(cast: Cast) -> None:
@@ -156,7 +174,7 @@ def test_the_child_links_to_the_record_only_for_a_viewer_who_may_open_it(cast: C
 def test_a_refused_read_shows_as_refused(cast: Cast) -> None:
     # The outsider tries Leeann's record: not found for him, refused in the audit.
     assert web_client(cast.charlie).get(f"/children/{cast.leeann.pk}").status_code == 404
-    ig = web_client(cast.ig_school)
+    ig = housing_ig(cast)  # his agency's lead answers for him
     html = page(ig, AUDIT, outcome="refused")
     found = rows(html)
     assert found
@@ -173,10 +191,11 @@ def test_filters_narrow_the_rows(cast: Cast) -> None:
     break_glass(cast.charlie, cast.leeann.pk, "Police at the door tonight, children alone")
     ig = web_client(cast.ig_school)
     everything = rows(page(ig, AUDIT))
-    by_charlie = rows(page(ig, AUDIT, actor="charlie"))
-    assert by_charlie
-    assert len(by_charlie) < len(everything)
-    assert all(" charlie " in f" {r} " for r in by_charlie)
+    by_ross = rows(page(ig, AUDIT, actor="ross"))
+    assert by_ross
+    assert len(by_ross) < len(everything)
+    assert all(" ross " in f" {r} " for r in by_ross)
+    assert rows(page(ig, AUDIT, actor="charlie")) == []  # not the school's to read
     reads = rows(page(ig, AUDIT, action="child.read"))
     assert reads
     assert all("child.read" in r for r in reads)
@@ -272,7 +291,9 @@ def test_a_child_protection_disclosure_waits_for_review_until_reviewed(cast: Cas
     event = AuditEvent.objects.get(action="review", object=f"disclosure:{disclosure.pk}")
     assert event.actor == "ig_school"
     assert event.outcome == "allowed"
-    assert event.reason == notes
+    # The notes stay with the disclosure: the audit names it by id (issue 9).
+    assert notes not in event.reason
+    assert disclosure.review_notes == notes
     # Reviewed once: a second post says so, and changes nothing.
     again = ig.post(REVIEW, {**form, "notes": "twice"})
     assert again.status_code == 302
@@ -358,16 +379,22 @@ def test_the_report_never_shows_a_withheld_entry_nor_the_people_around_the_child
     assert "Steve shouted" not in text  # an entry's detail is never in the report
     assert "cold bath" not in text
     assert "Telling the household" not in text
-    assert "1 entry is not shown" in text
+    # What is held back is counted for information governance, labelled as not for the
+    # family, and nowhere in the part that is (DOMAIN §4.8).
+    ig_part = text_of(part(html, "not-for-the-family-part"))
+    assert "not for the family" in ig_part
+    assert f"1 of {cast.school.name}'s entries is held back" in ig_part
+    assert "1 disclosure is held back" in ig_part
+    family = text_of(part(html, "report-for-the-family"))
+    for hint in ("withheld", "held back", "not shown", "not listed", "1 entry", "1 disclosure"):
+        assert hint not in family, hint
     # The disclosures: one listed with its basis, one the family is not to be told of.
-    assert cast.police.name in text
-    assert "Child protection" in text
-    assert "Public task (Article 6(1)(e))" in text
-    assert "Chronology (concerns)" in text
+    assert cast.police.name in family
+    assert "Child protection" in family
+    assert "Public task (Article 6(1)(e))" in family
+    assert "Chronology (concerns)" in family
     assert "Referral to social work" not in text
     assert cast.social_work.name not in text
-    assert "1 disclosure is not listed" in text
-    assert "never shows an entry withheld from the family" in text
     # Held by: the school, counting only what the family may be told of.
     assert [r for r in rows(html) if r.startswith(cast.school.name)] == [f"{cast.school.name} 1"]
     assert AuditEvent.objects.filter(
@@ -410,3 +437,25 @@ def test_the_report_is_found_by_the_childs_details_sent_in_a_post(cast: Cast) ->
     assert "Give the postcode or the CHI number as well." in response.content.decode()
     # Only information governance.
     assert web_client(cast.head_teacher).post(GOVERNANCE, details).status_code == 403
+
+
+def test_the_report_shows_the_agencys_own_entries_and_of_others_only_that_they_hold(
+    cast: Cast,
+) -> None:
+    """Issue 9: information governance prepares its own agency's part; only the family's
+    own view brings every agency's entries together."""
+    involve(cast.police_officer, cast.leeann.pk, Involvement.Basis.TEAM_MEMBER)
+    concern(cast.class_teacher, cast.leeann, "Arrived hungry")
+    concern(cast.police_officer, cast.leeann, "Police called to the flat")
+    concern(cast.police_officer, cast.leeann, "Police called again")
+    concern(cast.police_officer, cast.leeann, "Intelligence report", restricted=True)
+    html = page(web_client(cast.ig_school), transparency_url(cast.leeann.pk))
+    text = text_of(html)
+    assert "Arrived hungry" in text
+    assert "Police called" not in text
+    assert "Intelligence" not in text
+    held = rows(part(html, "report-for-the-family"))
+    assert f"{cast.school.name} 1" in held
+    assert f"{cast.police.name} Holds records: ask {cast.police.name}" in held
+    # The police's restricted entry is the police's to count, not the school's.
+    assert f"None of {cast.school.name}'s entries is held back" in text

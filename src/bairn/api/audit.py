@@ -10,6 +10,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from bairn.access.declare import policy
+from bairn.access.lookup import QUERY
 from bairn.access.policy import Action
 from bairn.api.main import actor
 from bairn.api.schemas import ERRORS, DayOrMoment, Input, moment, reject_unknown_query
@@ -50,11 +51,13 @@ class EventsOut(Input):
 
 
 @router.get("", response={200: EventsOut, **ERRORS})
-@policy(Action.AUDIT_READ)
+@policy(Action.AUDIT_READ, lookup=QUERY)
 def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str, object]:
-    """Every read and write, allowed and refused, newest first: those of the caller's
-    agency's people, and those about children the agency works with. `actor` is a
-    username or a practitioner id."""
+    """Every read and write, allowed and refused, newest first, that the caller's agency
+    answers for: those of its own people, and those that touched its own records (its
+    entries, the disclosures it made or received, its share requests and ISPs) —
+    nothing else (bairn.audit.queries.answers_for). `actor` is a username or a
+    practitioner id."""
     reject_unknown_query(request, AuditFilter)
     found = queries.events(
         actor(request),

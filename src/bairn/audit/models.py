@@ -39,7 +39,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["at"]), models.Index(fields=["actor"])]
+        indexes = [
+            models.Index(fields=["at"]),
+            models.Index(fields=["actor"]),
+            models.Index(fields=["agency_id", "seq"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.outcome}"
@@ -65,6 +69,28 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class AuditEventAgency(models.Model):
+    """An agency whose record an event touched, other than the actor's own: an entry it
+    recorded, a disclosure it made or received, a share request it sent or holds, an ISP
+    it is party to. Its information governance reads that event (DOMAIN §4.7; the rule is
+    bairn.audit.queries.answers_for).
+
+    Kept beside the chain rather than in it, so that no event's hash changes and events
+    recorded before this existed are indexed by the migration that made it: it says who
+    may read an event, never what the event was. A row names the event by `seq`."""
+
+    seq = models.BigIntegerField()
+    agency_id = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency_id", "seq"], name="audit_agency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} touched {self.agency_id}"
 
 
 class AuditHead(models.Model):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from bairn.audit.models import GENESIS_HASH, AuditEvent, AuditHead, ChainCheck
+from bairn.audit.models import GENESIS_HASH, AuditEvent, AuditEventAgency, AuditHead, ChainCheck
 
 if TYPE_CHECKING:
     from bairn.agencies.models import Practitioner
@@ -29,8 +29,14 @@ def record(
     reason: str = "",
     flagged: bool = False,
     actor_name: str = "",
+    record_agencies: Iterable[object] = (),
 ) -> AuditEvent:
     """Append one event to the chain (DOMAIN §4.7).
+
+    An event names records by their ids (`object`, and ids in `reason`), never by their
+    text: no summary, detail, justification or name of a child or family member.
+    `record_agencies` are the agencies whose records the event touched; with the actor's
+    agency they are the ones whose information governance reads it.
 
     Runs in the caller's transaction when there is one, so a write and its audit event
     commit or roll back together. Refusals are recorded by the access policy outside any
@@ -56,7 +62,35 @@ def record(
         event.hash = event.compute_hash()
         event.save(force_insert=True)
         AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
+        touched = {str(a) for a in record_agencies if a} - {event.agency_id}
+        if touched:
+            AuditEventAgency.objects.bulk_create(
+                [AuditEventAgency(seq=event.seq, agency_id=a) for a in sorted(touched)]
+            )
     return event
+
+
+def agencies_of(record: object) -> list[object]:
+    """The agencies a record belongs to, as an event touching it names them: an entry's
+    recording agency, a disclosure's two agencies, a share request's two, an ISP's
+    parties. Anything else belongs to no agency in particular."""
+    if record is None:
+        return []
+    found: list[object] = [
+        getattr(record, name)
+        for name in (
+            "agency_id",
+            "from_agency_id",
+            "to_agency_id",
+            "requesting_agency_id",
+            "holder_agency_id",
+        )
+        if getattr(record, name, None)
+    ]
+    parties = getattr(record, "parties", None)
+    if parties is not None and getattr(record, "pk", None) is not None:
+        found += list(parties.values_list("agency_id", flat=True))
+    return found
 
 
 def _head_for_update() -> AuditHead:

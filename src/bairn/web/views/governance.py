@@ -17,8 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from bairn.access.lookup import CHILD, NONE, QUERY
 from bairn.access.policy import Action, NotVisible, authorize, decide, involved_children
-from bairn.agencies.models import Agency, Practitioner
+from bairn.agencies import queries as agency_queries
+from bairn.agencies.models import Practitioner
 from bairn.audit import queries as audit_queries
 from bairn.audit import services as audit
 from bairn.audit.models import AuditEvent
@@ -27,11 +29,10 @@ from bairn.people import services as people
 from bairn.reference import Category, LawfulBasis, Purpose
 from bairn.sharing import queries as sharing
 from bairn.sharing import services as sharing_services
-from bairn.web.forms import MatchForm, show_errors
+from bairn.web.forms import MatchForm, UkDateField, set_choices, show_errors
 from bairn.web.pages import page, signed_in
 
 PER_PAGE = 100
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
 
 
 def _uuid(value: object) -> uuid.UUID | None:
@@ -52,7 +53,7 @@ def _visible_children(me: Practitioner, refs: set[uuid.UUID]) -> set[uuid.UUID]:
 # --- the overview ----------------------------------------------------------------------
 
 
-@page(Action.REVIEW)
+@page(Action.REVIEW, lookup=NONE, also=(Action.CHILD_MATCH,))
 def index(request: HttpRequest) -> HttpResponse:
     """What waits for review, the way to the audit, the audit chain's state, and the way
     to a family's transparency report — found by the child's details sent in a POST, so
@@ -124,17 +125,9 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[("", "Allowed or refused"), *AuditEvent.Outcome.choices],
     )
-    date_from = forms.DateField(
-        label="From",
-        help_text="For example, 01/11/2026",
-        required=False,
-        input_formats=DATE_FORMATS,
-    )
-    date_to = forms.DateField(
-        label="To",
-        help_text="The day included, for example 30/11/2026",
-        required=False,
-        input_formats=DATE_FORMATS,
+    date_from = UkDateField(label="From", help_text="For example, 01/11/2026", required=False)
+    date_to = UkDateField(
+        label="To", help_text="The day included, for example 30/11/2026", required=False
     )
     child = forms.UUIDField(
         label="Child's reference",
@@ -147,9 +140,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["action"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Any action"), *((a, a) for a in actions)]
+        set_choices(self, "action", [("", "Any action"), *((a, a) for a in actions)])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -163,12 +154,6 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _actions_seen() -> list[str]:
-    # Only the names of actions, which say nothing about anyone; the events themselves
-    # come from audit.queries.events. A scan of the log: fine at today's size.
-    return sorted(set(AuditEvent.objects.order_by().values_list("action", flat=True).distinct()))
-
-
 def _page_number(request: HttpRequest) -> int:
     try:
         number = int(request.GET.get("page", "1"))
@@ -177,7 +162,7 @@ def _page_number(request: HttpRequest) -> int:
     return min(max(number, 1), audit_queries.MAX_EVENTS // PER_PAGE)
 
 
-@page(Action.AUDIT_READ)
+@page(Action.AUDIT_READ, lookup=QUERY)
 def audit_viewer(request: HttpRequest) -> HttpResponse:
     """Every read and write the viewer answers for, allowed and refused, newest first
     (DOMAIN §4.7): bairn.audit.queries.events decides which, and audits this reading."""
@@ -186,7 +171,7 @@ def audit_viewer(request: HttpRequest) -> HttpResponse:
         # Nothing of the audit, not even which actions it holds, before the policy's
         # answer (authorize records the refusal and raises it).
         authorize(me, Action.AUDIT_READ, object="audit")
-    filters = AuditFilterForm(request.GET or None, actions=_actions_seen())
+    filters = AuditFilterForm(request.GET or None, actions=audit_queries.actions_seen())
     number = _page_number(request)
     found: list[AuditEvent] = []
     if filters.is_bound and not filters.is_valid():
@@ -245,7 +230,7 @@ def _audit_rows(me: Practitioner, found: list[AuditEvent]) -> list[dict[str, Any
     children = {c for e in found if (c := _uuid(e.child_id)) is not None}
     visible = _visible_children(me, children)
     agency_ids = {a for e in found if (a := _uuid(e.agency_id)) is not None}
-    agencies = {str(a.pk): a.name for a in Agency.objects.filter(pk__in=list(agency_ids))}
+    agencies = agency_queries.agency_names(agency_ids)
     purposes = dict(Purpose.choices)
     rows = []
     for event in found:
@@ -298,7 +283,7 @@ class ReviewForm(forms.Form):
         return form
 
 
-@page(Action.REVIEW)
+@page(Action.REVIEW, lookup=NONE)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The agency's child protection disclosures made without agreement and its people's
     break glass, waiting for review (DOMAIN §4.4, §4.9); each is marked reviewed with
@@ -376,7 +361,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 # --- the transparency report ----------------------------------------------------------------
 
 
-@page(Action.TRANSPARENCY_READ)
+@page(Action.TRANSPARENCY_READ, lookup=CHILD)
 def transparency(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
     """What the family would be shown (DOMAIN §4.8), for information governance to read
     before it is released: never an entry withheld from the family, never details of
