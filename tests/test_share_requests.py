@@ -9,6 +9,7 @@ is the school's information governance lead.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -17,27 +18,13 @@ from bairn.agencies.models import Agency, Involvement
 from bairn.agencies.services import involve
 from bairn.chronology.models import Concern
 from bairn.sharing.models import Disclosure, ShareRequest
-from tests.factories import Api, Cast, concern, practitioner
+from tests.factories import Api, Cast, concern, ig, practitioner
 
 TEAM = Involvement.Basis.TEAM_MEMBER
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def ig(cast: Cast, agency: Agency) -> Api:
-    """The information governance lead of an agency (made for the agencies without one)."""
-    known = {cast.school.pk: "ig_school", cast.health.pk: "ig_health"}
-    if agency.pk in known:
-        return cast.api(known[agency.pk])
-    key = f"ig_{agency.kind}"
-    if key not in cast.apis:
-        lead = practitioner(
-            cast.admin, key, f"IG lead {agency.kind}", agency, "information_governance"
-        )
-        cast.apis[key] = Api(lead)
-    return cast.apis[key]
 
 
 def isp(cast: Cast, *parties: Agency, **overrides: Any) -> str:
@@ -150,10 +137,31 @@ def test_a_request_reaches_the_holders_named_person_senior_and_information_gover
         assert note["data"]["share_request_id"] == made["id"]
         # Those who decide may open the child's record to do so.
         assert cast.api(who).get(f"/children/{cast.leeann.pk}").status_code == 200
-    # No one without a deciding role, and no one of another agency, is told.
+    # No one who may not decide, and no one of another agency, is told: the class
+    # teacher only recorded a concern (recording is not reading, DOMAIN §4.1).
     for who in ("class_teacher", "nursery_teacher", "hv_team_leader", "police_sergeant"):
         assert notes(cast, who, "share_request") == []
     assert cast.api("nursery_teacher").get(f"/children/{cast.leeann.pk}").status_code == 404
+
+
+def test_a_request_reaches_the_holders_practitioners_involved_with_the_child(
+    story: Cast,
+) -> None:
+    """DOMAIN §4.4: its practitioners who are involved with the child hold the
+    information and know the family; they are told, and decide, as its seniors and
+    information governance do."""
+    cast = story
+    isp(cast, cast.school, cast.health)
+    involve(cast.class_teacher, cast.leeann.pk, TEAM, reason="Leeann's class teacher")
+    request_id = asked(cast)
+    (note,) = notes(cast, "class_teacher", "share_request")
+    assert note["data"]["share_request_id"] == request_id
+    assert request_id in requests(cast, "class_teacher", "pending")
+    assert notes(cast, "nursery_teacher", "share_request") == []
+    response = decide(cast, "class_teacher", request_id, reason="Her teacher knows her best")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "shared"
+    assert response.json()["decided_by"] == "Tom Baird"
 
 
 def test_the_requester_must_be_involved_and_ask_another_agency(story: Cast) -> None:
@@ -202,19 +210,19 @@ def test_requests_are_listed_to_the_agencies_that_sent_and_received_them(story: 
 # --- deciding -----------------------------------------------------------------------------
 
 
-def test_only_the_holders_named_person_senior_or_information_governance_decides(
+def test_only_the_holders_involved_practitioners_seniors_or_information_governance_decide(
     story: Cast,
 ) -> None:
     cast = story
     isp(cast, cast.school, cast.health)
     request_id = asked(cast)
-    # The class teacher works at the holder and is involved, but has no deciding role.
-    response = decide(cast, "class_teacher", request_id)
-    assert response.status_code == 403, response.content
-    assert response.json()["reasons"]
-    # The requester, another agency and the outsider: not found.
-    for who in ("health_visitor", "police_sergeant", "charlie"):
-        assert decide(cast, who, request_id).status_code == 404
+    # The class teacher works at the holder but only recorded a concern, and the nursery
+    # teacher does not work with Leeann: to them the request is not found. So it is to
+    # the requester, another agency and the outsider.
+    for who in ("class_teacher", "nursery_teacher", "health_visitor", "police_sergeant"):
+        response = decide(cast, who, request_id)
+        assert response.status_code == 404, (who, response.content)
+    assert decide(cast, "charlie", request_id).status_code == 404
     assert status_of(request_id) == "pending"
     assert not Disclosure.objects.exists()
     assert chronology(cast, "health_visitor") == {}
@@ -342,6 +350,74 @@ def test_a_request_decision_is_audited_with_its_purpose(story: Cast) -> None:
     ]
 
 
+# --- deciding writes nothing before every check has passed (issue 9) ----------------------
+
+
+def newcomer(cast: Cast) -> str:
+    """A senior who joins the school after the request was made: not involved with Leeann."""
+    senior = practitioner(cast.admin, "new_depute", "Ann New", cast.school, "senior")
+    cast.apis["new_depute"] = Api(senior)
+    return "new_depute"
+
+
+def sight(cast: Cast, who: str) -> tuple[int, bool]:
+    """Whether `who` can open Leeann's record, and whether they are involved at all."""
+    status = cast.api(who).get(f"/children/{cast.leeann.pk}").status_code
+    user = cast.apis[who].user
+    return status, Involvement.objects.filter(practitioner=user, child_ref=cast.leeann.pk).exists()
+
+
+def test_a_decision_on_a_decided_request_leaves_no_sight_of_the_child(story: Cast) -> None:
+    """A senior who joined after a request was decided posts a decision: 409, and the
+    child stays not found to them — no involvement was written on the way."""
+    cast = story
+    isp(cast, cast.school, cast.health)
+    request_id = asked(cast)
+    assert decide(cast, "head_teacher", request_id).status_code == 200
+    who = newcomer(cast)
+    assert sight(cast, who) == (404, False)
+    response = decide(cast, who, request_id, "decline", reason="Not needed")
+    assert response.status_code == 409, response.content
+    assert sight(cast, who) == (404, False)
+
+
+def test_a_refused_share_on_a_request_leaves_no_sight_of_the_child(story: Cast) -> None:
+    cast = story
+    request_id = asked(cast)  # no ISP between the school and health: the share is refused
+    who = newcomer(cast)
+    response = decide(cast, who, request_id)
+    assert response.status_code == 403, response.content
+    assert sight(cast, who) == (404, False)
+    assert status_of(request_id) == "pending"
+    # Deciding, they may open the record from then on, as those told of it could.
+    response = decide(cast, who, request_id, "decline", reason="No ISP with health yet")
+    assert response.status_code == 200, response.content
+    assert sight(cast, who) == (200, True)
+
+
+def test_an_invalid_decision_leaves_no_sight_of_the_child(story: Cast) -> None:
+    """A 422 saves nothing: not the decision, not the involvement. (The API refuses an
+    empty reason in the body already; the service refuses it too, for its other callers.)"""
+    from bairn.errors import Invalid
+    from bairn.sharing.services import decide_request
+
+    cast = story
+    isp(cast, cast.school, cast.health)
+    request_id = asked(cast)
+    who = newcomer(cast)
+    assert decide(cast, who, request_id, reason="  ").status_code in (400, 422)
+    with pytest.raises(Invalid):
+        decide_request(
+            cast.apis[who].user,
+            ShareRequest.objects.get(pk=request_id).pk,
+            decision="share",
+            reason="  ",
+        )
+    assert sight(cast, who) == (404, False)
+    assert status_of(request_id) == "pending"
+    assert not Disclosure.objects.exists()
+
+
 # --- child protection overrides go to information governance (DOMAIN §4.4) ----------------
 
 
@@ -362,7 +438,9 @@ def test_a_child_protection_disclosure_is_queued_for_review_until_cleared(story:
     )
     assert routine.status_code == 201, routine.content
     assert cast.api("ig_school").get("/review-queue").json()["disclosures"] == []
-    # The class teacher shares with the police, authorised by the head teacher: no ISP.
+    # The class teacher asks the head teacher to authorise a share with the police (no
+    # ISP); she authorises it, and it is made.
+    involve(cast.class_teacher, cast.leeann.pk, TEAM, reason="Leeann's class teacher")
     response = cast.api("class_teacher").post(
         "/disclosures",
         {
@@ -374,9 +452,14 @@ def test_a_child_protection_disclosure_is_queued_for_review_until_cleared(story:
             "authorised_by": str(cast.head_teacher.pk),
         },
     )
-    assert response.status_code == 201, response.content
-    disclosure_id = response.json()["id"]
-    assert response.json()["review"] == "pending"
+    assert response.status_code == 202, response.content
+    response = cast.api("head_teacher").post(
+        f"/authorisations/{response.json()['authorisation_id']}/decision",
+        {"decision": "authorise", "reason": "Risk of significant harm"},
+    )
+    assert response.status_code == 200, response.content
+    disclosure_id = response.json()["disclosure_id"]
+    assert Disclosure.objects.get(pk=disclosure_id).review == "pending"
     (note,) = notes(cast, "ig_school", "review_needed")
     assert note["data"]["disclosure_id"] == disclosure_id
 
@@ -413,8 +496,12 @@ def test_a_child_protection_request_decided_by_a_senior_is_queued_for_review(
     cast = story
     involve(cast.police_sergeant, cast.leeann.pk, TEAM, reason="IRD")
     request_id = asked(cast, "police_sergeant", purpose="child_protection", urgency="immediate")
-    # The class teacher cannot decide at all; the head teacher, a senior, shares.
-    assert decide(cast, "class_teacher", request_id).status_code == 403
+    # The class teacher, involved, decides requests, but child protection sharing without
+    # agreement needs a senior; the head teacher, a senior, shares.
+    involve(cast.class_teacher, cast.leeann.pk, TEAM, reason="Leeann's class teacher")
+    refused = decide(cast, "class_teacher", request_id)
+    assert refused.status_code == 403, refused.content
+    assert any("senior" in r for r in refused.json()["reasons"])
     response = decide(cast, "head_teacher", request_id, reason="Risk of significant harm")
     assert response.status_code == 200, response.content
     disclosure_id = response.json()["disclosure_id"]
@@ -546,10 +633,12 @@ def test_only_information_governance_of_an_agency_holding_records_prepares_the_r
     # Health received a disclosure and works with Leeann: its IG answers for that.
     assert report(cast, "ig_health").status_code == 200
     # Practitioners involved with Leeann, even a senior Named Person: not theirs to prepare.
-    for who in ("head_teacher", "class_teacher", "health_visitor", "police_officer"):
+    for who in ("head_teacher", "health_visitor", "police_officer"):
         response = report(cast, who)
         assert response.status_code == 403, (who, response.content)
         assert response.json()["reasons"]
+    # The class teacher only recorded a concern: recording is not reading (DOMAIN §4.1).
+    assert report(cast, "class_teacher").status_code == 404
     # Information governance of an agency with nothing about Leeann, and the outsider:
     # not found.
     assert report(cast, "charlie").status_code == 404
@@ -566,24 +655,25 @@ def test_the_report_lists_what_is_held_and_by_whom_minus_what_is_withheld(
     body = response.json()
     assert body["child"]["given_name"] == "Leeann"
     assert body["prepared_by_agency"] == cast.school.name
-    # Who holds what the family may be told of: never counting an entry withheld from
-    # them, nor police intelligence that no senior released.
+    # Who holds what the family may be told of: the school counts its own entries, never
+    # one withheld from the family; of the police only that they hold records (issue 9).
     held = {h["name"]: h["entries"] for h in body["held_by"]}
-    assert held == {cast.school.name: 4, cast.police.name: 1}
+    assert held == {cast.school.name: 4, cast.police.name: None}
     summaries = {e["summary"] for e in body["entries"]}
-    assert len(summaries) == 5
-    assert {
+    assert summaries == {
         "Arrived hungry three days running",
         "Clinging to her teacher at home time",
         "Bruising on both wrists",
-        "Police called to the flat",  # what the family would be shown, from every agency
-    } < summaries
-    # Held back: the entry withheld from the family, and the unreleased intelligence.
-    assert body["withheld_count"] == 2
+        "Collected from school by [another person]",
+    }
+    # Held back, for information governance: the school's entry withheld from the
+    # family. The police's unreleased intelligence is the police's to count.
+    assert body["withheld_count"] == 1
     text = response.content.decode()
     assert "cold bath" not in text
     assert "Telling the household" not in text
     assert "Intelligence report" not in text
+    assert "Police called to the flat" not in text  # the police's to report
 
 
 def test_the_report_lists_every_disclosure_with_date_parties_purpose_and_basis(
@@ -604,10 +694,15 @@ def test_the_report_lists_every_disclosure_with_date_parties_purpose_and_basis(
     assert hv["to_agency"] == cast.health.name
     assert hv["purpose"] == "wellbeing_support"
     assert hv["consent_withdrawn"] is False
-    # Health's information governance prepares the same report for the family.
+    # Health's information governance answers for what health received, and for none of
+    # the school's entries nor its disclosure to the police (issue 9).
     received = report(cast, "ig_health").json()
-    assert {d["id"] for d in received["disclosures"]} == set(listed)
-    assert len(received["entries"]) == len(body["entries"])
+    assert {d["id"] for d in received["disclosures"]} == {cast.hv_disclosure}  # type: ignore[attr-defined]
+    assert received["entries"] == []
+    assert {h["name"]: h["entries"] for h in received["held_by"]} == {
+        cast.school.name: None,
+        cast.police.name: None,
+    }
 
 
 def test_the_report_names_no_one_around_the_child_and_carries_no_entry_detail(
@@ -653,7 +748,7 @@ def test_a_withheld_entry_stays_out_of_the_report_when_amended(report_case: Cast
     )
     assert response.status_code == 201, response.content
     body = report(cast).json()
-    assert body["withheld_count"] == 2  # the amended entry once, and the intelligence
+    assert body["withheld_count"] == 1  # the amended entry once (the intelligence is police's)
     assert "cold bath" not in report(cast).content.decode()
     # An entry newly withheld by amendment leaves the report too.
     bruising = entry("Bruising on both wrists")
@@ -667,5 +762,23 @@ def test_a_withheld_entry_stays_out_of_the_report_when_amended(report_case: Cast
     )
     assert response.status_code == 201, response.content
     body = report(cast).json()
-    assert body["withheld_count"] == 3
+    assert body["withheld_count"] == 2
     assert "Bruising" not in report(cast).content.decode()
+
+
+def test_the_polices_report_holds_the_polices_entries_and_what_it_received(
+    report_case: Cast,
+) -> None:
+    """Issue 9: each agency's information governance prepares its own part; only the
+    family's own view brings every agency's entries together."""
+    cast = report_case
+    body = ig(cast, cast.police).get(f"/children/{cast.leeann.pk}/transparency").json()
+    assert {e["summary"] for e in body["entries"]} == {"Police called to the flat"}
+    assert {e["agency_name"] for e in body["entries"]} == {cast.police.name}
+    assert [d["id"] for d in body["disclosures"]] == [cast.cp_disclosure]  # type: ignore[attr-defined]
+    held = {h["name"]: h["entries"] for h in body["held_by"]}
+    assert held == {cast.school.name: None, cast.police.name: 1}
+    assert body["withheld_count"] == 1  # its restricted intelligence
+    text = json.dumps(body)
+    for school_only in ("Bruising", "hungry", "Clinging", "cold bath"):
+        assert school_only not in text

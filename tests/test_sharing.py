@@ -18,29 +18,16 @@ from django.utils import timezone
 
 from bairn.agencies.models import Agency, Involvement
 from bairn.agencies.services import involve
+from bairn.audit.models import AuditEvent
 from bairn.people.models import Child, Person
-from bairn.sharing.models import Consent, Disclosure, Isp
-from tests.factories import Api, Cast, concern, practitioner
+from bairn.sharing.models import Authorisation, Consent, Disclosure, Isp
+from tests.factories import Api, Cast, concern, ig, practitioner
 
 TEAM = Involvement.Basis.TEAM_MEMBER
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def ig(cast: Cast, agency: Agency) -> Api:
-    """The information governance lead of an agency (made for police and the others)."""
-    known = {cast.school.pk: "ig_school", cast.health.pk: "ig_health"}
-    if agency.pk in known:
-        return cast.api(known[agency.pk])
-    key = f"ig_{agency.kind}"
-    if key not in cast.apis:
-        lead = practitioner(
-            cast.admin, key, f"IG lead {agency.kind}", agency, "information_governance"
-        )
-        cast.apis[key] = Api(lead)
-    return cast.apis[key]
 
 
 def isp_body(cast: Cast, *parties: Agency, **overrides: Any) -> dict[str, Any]:
@@ -115,6 +102,18 @@ def disclose(
     )
 
 
+def ask_the_head_teacher(cast: Cast, **extra: Any) -> Any:
+    """Tom Baird asks Elaine Ross to authorise a child protection disclosure to the police."""
+    return disclose(
+        cast,
+        "class_teacher",
+        cast.police,
+        purpose="child_protection",
+        authorised_by=str(cast.head_teacher.pk),
+        **extra,
+    )
+
+
 def _split(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The same share as sharing-check's query and as a disclosure's body."""
     common = {k: v for k, v in kwargs.items() if k in ("purpose", "categories")}
@@ -149,6 +148,37 @@ def allowed(cast: Cast, who: str, recipient: Agency, **kwargs: Any) -> dict[str,
     response = disclose(cast, who, recipient, **common, **body)
     assert response.status_code == 201, response.content
     return response.json()
+
+
+def authorised(
+    cast: Cast, who: str, senior: str, recipient: Agency, **kwargs: Any
+) -> dict[str, Any]:
+    """A share that needs a senior's authorisation, asked and then authorised (DOMAIN
+    §4.4): sharing-check says it is allowed with their authorisation, the disclosure
+    answers 202 and shares nothing, and the senior authorises it. The disclosure made."""
+    common, query, body = _split(kwargs)
+    explained = check(cast, who, recipient, **common, **query)
+    assert explained["allowed"] is True, explained
+    before = Disclosure.objects.count()
+    response = disclose(cast, who, recipient, **common, **body)
+    assert response.status_code == 202, response.content
+    assert response.json()["status"] == "awaiting_authorisation"
+    assert Disclosure.objects.count() == before
+    decided = decide_authorisation(cast, senior, response.json()["authorisation_id"])
+    assert decided.status_code == 200, decided.content
+    assert decided.json()["status"] == "authorised"
+    listed = cast.api(senior).get(f"/children/{cast.leeann.pk}/disclosures").json()
+    (made,) = [d for d in listed["disclosures"] if d["id"] == decided.json()["disclosure_id"]]
+    return made
+
+
+def decide_authorisation(
+    cast: Cast, who: str, authorisation_id: str, decision: str = "authorise", **extra: Any
+) -> Any:
+    return cast.api(who).post(
+        f"/authorisations/{authorisation_id}/decision",
+        {"decision": decision, "reason": extra.pop("reason", "Risk of significant harm")},
+    )
 
 
 def chronology(cast: Cast, who: str | Api) -> dict[str, str]:
@@ -197,7 +227,9 @@ def given(cast: Cast, given_by: str, decision: str = "given", **overrides: Any) 
 
 @pytest.fixture
 def school_health(cast: Cast) -> Cast:
-    """The school holds Leeann's story; the health visitor works with the family too."""
+    """The school holds Leeann's story; her class teacher and the health visitor work
+    with her and the family."""
+    involve(cast.class_teacher, cast.leeann.pk, TEAM, reason="Leeann's class teacher")
     involve(cast.health_visitor, cast.leeann.pk, TEAM, reason="health visits at home")
     involve(cast.police_officer, cast.leeann.pk, TEAM, reason="called to the home")
     concern(cast.class_teacher, cast.leeann, "Arrived hungry three days running", days_ago=30)
@@ -675,38 +707,203 @@ def test_child_protection_by_a_non_senior_without_a_senior_authoriser_is_refused
     isp(cast, cast.school, cast.police, purposes=["child_protection"])
     reasons = refused(cast, "class_teacher", cast.police, purpose="child_protection")
     assert any("senior" in r for r in reasons), reasons
-    # An authoriser who is not a senior, or a senior of another agency, does not count.
+    # An authoriser who is not a senior, or a senior of another agency, does not count:
+    # the check says why, and asking them is bad input naming authorised_by.
     for authoriser in (cast.nursery_teacher, cast.police_sergeant):
-        reasons = refused(
+        explained = check(
             cast,
             "class_teacher",
             cast.police,
             purpose="child_protection",
-            authorised_by=authoriser.pk,
+            authorised_by=str(authoriser.pk),
         )
-        assert any("is not a senior of" in r for r in reasons), reasons
+        assert explained["allowed"] is False
+        assert any("is not a senior of" in r for r in explained["reasons"]), explained
+        response = disclose(
+            cast,
+            "class_teacher",
+            cast.police,
+            purpose="child_protection",
+            authorised_by=str(authoriser.pk),
+        )
+        assert response.status_code == 422, response.content
+        assert "authorised_by" in response.content.decode()
     assert not Disclosure.objects.exists()
+    assert not Authorisation.objects.exists()
 
 
-def test_child_protection_with_a_senior_authoriser_is_allowed_and_flagged_for_review(
+def test_naming_a_senior_asks_her_and_nothing_is_shared_until_she_authorises(
+    school_health: Cast,
+) -> None:
+    """Authorising is the senior's own act (DOMAIN §4.4; API.md "Sharing", v1.1)."""
+    cast = school_health
+    response = ask_the_head_teacher(
+        cast, justification="Leeann disclosed that Steve put her in a cold bath: risk of harm"
+    )
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "awaiting_authorisation"
+    authorisation_id = body["authorisation_id"]
+    # Nothing is shared, and no one is recorded as having authorised anything.
+    assert not Disclosure.objects.exists()
+    assert "Arrived hungry three days running" not in chronology(cast, "police_officer")
+    # The senior is told at once.
+    notes = cast.api("head_teacher").get("/notifications").json()["notifications"]
+    (note,) = [n for n in notes if n["kind"] == "authorisation_request"]
+    assert note["data"]["authorisation_id"] == authorisation_id
+    assert note["child_id"] == str(cast.leeann.pk)
+    # It waits for her, and for the asker it is on its way; no one else sees it.
+    pending = cast.api("head_teacher").get("/authorisations", {"status": "pending"}).json()
+    assert [a["id"] for a in pending["authorisations"]] == [authorisation_id]
+    assert pending["authorisations"][0]["asked_by"] == "Tom Baird"
+    mine = cast.api("class_teacher").get("/authorisations").json()["authorisations"]
+    assert [a["id"] for a in mine] == [authorisation_id]
+    for who in ("nursery_teacher", "ig_school", "police_sergeant", "charlie"):
+        listed = cast.api(who).get("/authorisations").json()["authorisations"]
+        assert listed == [], who
+    # The asker does not authorise their own share; others are not found.
+    assert decide_authorisation(cast, "class_teacher", authorisation_id).status_code == 403
+    for who in ("nursery_teacher", "ig_school", "police_sergeant", "charlie"):
+        assert decide_authorisation(cast, who, authorisation_id).status_code == 404, who
+    assert cast.api("head_teacher").post(
+        f"/authorisations/{authorisation_id}/decision", {"decision": "authorise", "reason": " "}
+    ).status_code in (400, 422)
+    assert not Disclosure.objects.exists()
+    # She authorises: only now is it shared, recorded as authorised by her.
+    response = decide_authorisation(cast, "head_teacher", authorisation_id)
+    assert response.status_code == 200, response.content
+    decided = response.json()
+    assert decided["status"] == "authorised"
+    assert decided["decided_by"] == "Elaine Ross"
+    made = Disclosure.objects.get(pk=decided["disclosure_id"])
+    assert made.made_by == cast.class_teacher
+    assert made.authorised_by == cast.head_teacher
+    assert made.child_protection_override
+    assert made.review == Disclosure.Review.PENDING
+    assert not made.urgent
+    assert "Arrived hungry three days running" in chronology(cast, "police_officer")
+    listed = cast.api("head_teacher").get(f"/children/{cast.leeann.pk}/disclosures").json()
+    (shown,) = listed["disclosures"]
+    assert shown["authorised_by"] == "Elaine Ross"
+    assert shown["authorised"] is True
+    assert shown["isp_id"] is None  # shared without an ISP
+    assert shown["family_informed"] == "to_inform"
+    # The asker is told; deciding again is a conflict.
+    notes = cast.api("class_teacher").get("/notifications").json()["notifications"]
+    assert [n["data"]["disclosure_id"] for n in notes if n["kind"] == "authorisation_decided"] == [
+        decided["disclosure_id"]
+    ]
+    again = decide_authorisation(cast, "head_teacher", authorisation_id, "refuse")
+    assert again.status_code == 409
+    assert Disclosure.objects.count() == 1
+    decided_list = cast.api("head_teacher").get("/authorisations", {"status": "decided"}).json()
+    assert [a["id"] for a in decided_list["authorisations"]] == [authorisation_id]
+    assert cast.api("head_teacher").get("/authorisations", {"status": "lost"}).status_code in (
+        400,
+        422,
+    )
+    # The audit says who asked and who authorised, and nothing else.
+    events = AuditEvent.objects.filter(child_id=str(cast.leeann.pk)).order_by("seq")
+    acts = [(e.actor, e.action, e.outcome) for e in events]
+    assert ("baird", "authorisation.request", "allowed") in acts
+    assert ("ross", "authorisation.decide", "allowed") in acts
+    assert ("ross", "disclosure.create", "allowed") in acts
+    assert ("baird", "disclosure.create", "allowed") not in acts
+
+
+def test_a_senior_who_refuses_shares_nothing_and_the_asker_is_told_why(
     school_health: Cast,
 ) -> None:
     cast = school_health
-    made = allowed(
+    response = ask_the_head_teacher(cast)
+    assert response.status_code == 202, response.content
+    decided = decide_authorisation(
+        cast,
+        "head_teacher",
+        response.json()["authorisation_id"],
+        "refuse",
+        reason="Not a child protection matter: talk to the family first",
+    )
+    assert decided.status_code == 200, decided.content
+    assert decided.json()["status"] == "refused"
+    assert decided.json()["disclosure_id"] is None
+    assert not Disclosure.objects.exists()
+    notes = cast.api("class_teacher").get("/notifications").json()["notifications"]
+    (note,) = [n for n in notes if n["kind"] == "authorisation_decided"]
+    assert "talk to the family first" in note["text"]
+
+
+def test_an_urgent_share_is_made_at_once_recorded_as_not_authorised_and_told(
+    school_health: Cast,
+) -> None:
+    """Where waiting would put the child at risk (DOMAIN §4.4): shared at once, recorded
+    as shared urgently WITHOUT a senior's authorisation, flagged, and the agency's
+    seniors and information governance told at once."""
+    cast = school_health
+    why = "The head teacher is out; Leeann goes home with Steve at 3.15"
+    # Bad input: no reason; asking a senior and not waiting for her; not child protection.
+    for extra, field in (
+        ({"urgent_reason": " "}, "urgent_reason"),
+        ({"urgent_reason": why, "authorised_by": str(cast.head_teacher.pk)}, "urgent"),
+        ({"urgent_reason": why, "purpose": "wellbeing_support"}, "urgent"),
+    ):
+        body = {"purpose": "child_protection", "urgent": True, **extra}
+        response = disclose(cast, "class_teacher", cast.police, **body)
+        assert response.status_code == 422, response.content
+        assert field in response.content.decode()
+    assert not Disclosure.objects.exists()
+    assert not Authorisation.objects.exists()
+    explained = check(cast, "class_teacher", cast.police, purpose="child_protection", urgent=True)
+    assert explained["allowed"] is True, explained
+    response = disclose(
         cast,
         "class_teacher",
         cast.police,
         purpose="child_protection",
-        authorised_by=cast.head_teacher.pk,
-        justification="Leeann disclosed that Steve put her in a cold bath: risk of harm",
+        urgent=True,
+        urgent_reason=why,
     )
-    assert made["child_protection"] is True
+    assert response.status_code == 201, response.content
+    made = response.json()
+    assert made["authorised"] is False
+    assert made["authorised_by"] is None
+    assert made["urgent"] is True
+    assert made["urgent_reason"] == why
     assert made["review"] == "pending"
-    assert made["authorised_by"] == "Elaine Ross"
-    assert made["isp_id"] is None  # shared without an ISP
-    assert made["family_informed"] == "to_inform"
-    assert made["entry_ids"]
+    assert any("WITHOUT a senior's authorisation" in r for r in made["reasons"])
+    assert not any("authorised by" in r for r in made["reasons"])
     assert "Arrived hungry three days running" in chronology(cast, "police_officer")
+    # The seniors and information governance of the school are told at once.
+    notes = cast.api("head_teacher").get("/notifications").json()["notifications"]
+    (note,) = [n for n in notes if n["kind"] == "urgent_disclosure"]
+    assert note["data"]["disclosure_id"] == made["id"]
+    assert cast.api("head_teacher").get(f"/children/{cast.leeann.pk}").status_code == 200
+    notes = cast.api("ig_school").get("/notifications").json()["notifications"]
+    (note,) = [n for n in notes if n["kind"] == "review_needed"]
+    assert "without a senior's authorisation" in note["text"]
+    (queued,) = cast.api("ig_school").get("/review-queue").json()["disclosures"]
+    assert queued["id"] == made["id"]
+    assert queued["authorised_by"] is None
+    assert queued["urgent"] is True
+    assert queued["urgent_reason"] == why
+
+
+def test_a_senior_sharing_herself_authorises_it_at_once(school_health: Cast) -> None:
+    cast = school_health
+    made = allowed(cast, "head_teacher", cast.police, purpose="child_protection")
+    assert made["authorised_by"] == "Elaine Ross"
+    assert made["authorised"] is True
+    assert made["urgent"] is False
+    # Naming herself is the same as not naming anyone.
+    made = allowed(
+        cast,
+        "head_teacher",
+        cast.social_work,
+        purpose="child_protection",
+        authorised_by=cast.head_teacher.pk,
+    )
+    assert made["authorised_by"] == "Elaine Ross"
+    assert not Authorisation.objects.exists()
 
 
 def test_child_protection_by_a_senior_even_against_a_refusal_and_without_an_isp(
@@ -766,24 +963,40 @@ def test_a_restricted_entry_is_released_only_by_a_senior_of_the_holding_agency(
     reasons = refused(cast, "police_officer", cast.school)
     assert any("restricted" in r for r in reasons), reasons
     # A senior of another agency cannot authorise it.
-    refused(
-        cast, "police_officer", cast.school, entry_ids=[secret], authorised_by=cast.head_teacher.pk
+    explained = check(
+        cast, "police_officer", cast.school, entry_id=[secret], authorised_by=cast.head_teacher.pk
     )
-    assert "Intelligence about an adult in the household" not in chronology(cast, "head_teacher")
-    # The sergeant authorises it…
-    made = allowed(
+    assert explained["allowed"] is False
+    response = disclose(
         cast,
         "police_officer",
         cast.school,
         entry_ids=[secret],
-        authorised_by=cast.police_sergeant.pk,
+        authorised_by=str(cast.head_teacher.pk),
     )
+    assert response.status_code == 422, response.content
+    assert "Intelligence about an adult in the household" not in chronology(cast, "head_teacher")
+    # The sergeant, asked, authorises it…
+    made = sergeant_releases(cast, secret)
     assert made["entry_ids"] == [secret]
     assert chronology(cast, "head_teacher") == {
         "Arrived hungry three days running": "own_agency",
         "Clinging to her teacher at home time": "own_agency",
         "Intelligence about an adult in the household": f"disclosure:{made['id']}",
     }
+
+
+def sergeant_releases(cast: Cast, secret: str) -> dict[str, Any]:
+    """PC Wallace shares the restricted entry `secret` with the school, authorised by his
+    sergeant: the disclosure made."""
+    return authorised(
+        cast,
+        "police_officer",
+        "police_sergeant",
+        cast.school,
+        entry_ids=[secret],
+        authorised_by=cast.police_sergeant.pk,
+    )
 
 
 def test_a_disclosure_names_the_senior_who_authorised_a_restricted_release(
@@ -793,14 +1006,9 @@ def test_a_disclosure_names_the_senior_who_authorised_a_restricted_release(
     entry is kept with the disclosure, not only checked at the time."""
     cast = police_intelligence
     secret = _entry("Intelligence about an adult in the household")
-    made = allowed(
-        cast,
-        "police_officer",
-        cast.school,
-        entry_ids=[secret],
-        authorised_by=cast.police_sergeant.pk,
-    )
+    made = sergeant_releases(cast, secret)
     assert made["authorised_by"] == "DS Karen Murray"
+    assert made["made_by"] == "PC Jamie Wallace"
     listed = cast.api("police_sergeant").get(f"/children/{cast.leeann.pk}/disclosures").json()
     assert [d["authorised_by"] for d in listed["disclosures"]] == ["DS Karen Murray"]
 
@@ -982,14 +1190,20 @@ def test_every_share_decision_is_audited_with_its_purpose(school_health: Cast) -
     isp(cast, cast.school, cast.health)
     made = allowed(cast, "class_teacher", cast.health, purpose="plan_coordination")
     seen = {(e["action"], e["outcome"], e["purpose"]) for e in events()}
+    # A check is answered either way: what it found is in its reason; the refusals are
+    # the disclosures the rules stopped.
     assert seen == {
-        ("sharing.check", "refused", "wellbeing_support"),
+        ("sharing.check", "allowed", "wellbeing_support"),
         ("disclosure.create", "refused", "wellbeing_support"),
-        ("sharing.check", "refused", "child_protection"),
+        ("sharing.check", "allowed", "child_protection"),
         ("disclosure.create", "refused", "child_protection"),
         ("sharing.check", "allowed", "plan_coordination"),
         ("disclosure.create", "allowed", "plan_coordination"),
     }
+    found = {e["purpose"]: e["reason"] for e in events() if e["action"] == "sharing.check"}
+    assert found["wellbeing_support"].startswith("the share would be refused")
+    assert found["child_protection"].startswith("the share would be refused")
+    assert found["plan_coordination"].startswith("the share would be allowed")
     for event in events():
         assert event["actor"] == "baird"
         assert event["reason"]  # which rule, which ISP

@@ -23,7 +23,7 @@ from bairn.agencies.services import involve
 from bairn.chronology.models import Concern
 from bairn.people import services as people
 from bairn.sharing import services
-from bairn.sharing.models import Consent, Disclosure, Isp, ShareRequest, View
+from bairn.sharing.models import Authorisation, Consent, Disclosure, Isp, ShareRequest, View
 from tests.factories import Api, Cast, concern, practitioner
 from tests.web import web_client
 
@@ -124,6 +124,7 @@ def story(cast: Cast) -> Cast:
         significance="medium",
         indicators=("safe", "nurtured"),
     )
+    involve(cast.class_teacher, cast.leeann.pk, TEAM, reason="Leeann's class teacher")
     involve(cast.health_visitor, cast.leeann.pk, TEAM)
     return cast
 
@@ -291,17 +292,22 @@ def test_the_child_sharing_page_is_for_those_involved(story: Cast) -> None:
     # for ids and codes.
     assert "Choose the agency, the purpose and at least one category" in html
     assert f'hx-get="{sharing_url(cast)}/explain"' in html
-    assert 'hx-params="recipient,purpose,categories,entries,authorised_by"' in html
+    assert 'hx-params="recipient,purpose,categories,entries,authorisation,authorised_by"' in html
     assert 'hx-trigger="change from:.bairn-explains"' in html
     # The entries offered are the school's own.
     assert "Arrived at school hungry" in html
     assert "Frightened and clinging at home time" in html
     # The head teacher is a senior: no one else needs to authorise.
     assert 'name="authorised_by"' not in html
+    assert 'name="urgent_reason"' not in html
 
+    # The class teacher may ask a senior, or share urgently without authorisation.
     teacher = web_client(cast.class_teacher).get(sharing_url(cast)).content.decode()
     assert 'name="authorised_by"' in teacher
     assert ">Elaine Ross<" in teacher  # the school's senior
+    assert "Ask a senior to authorise it" in teacher
+    assert "Share now, urgently, without a senior&#x27;s authorisation" in teacher
+    assert 'name="urgent_reason"' in teacher
 
     # Not involved: not found, for the page, the explanation and every form.
     charlie = web_client(cast.charlie)
@@ -356,11 +362,25 @@ def test_the_explanation_shows_the_engines_reasons_before_sharing(story: Cast) -
     reasons_shown(html, expected.reasons)
     assert "flagged for your information governance lead to review" in html
     assert "It would release 2 chronology entries" in html
-    # ... or the class teacher, with the head teacher authorising.
+    # ... or the class teacher, asking the head teacher to authorise it, or sharing
+    # urgently without authorisation; a senior named but not asked counts for nothing.
+    html = explain(
+        teacher,
+        cast,
+        cast.police,
+        "child_protection",
+        authorisation="ask",
+        authorised_by=str(cast.head_teacher.pk),
+    )
+    assert verdict(html) == "Allowed"
+    assert "shared only when they authorise it" in html
+    html = explain(teacher, cast, cast.police, "child_protection", authorisation="urgent")
+    assert verdict(html) == "Allowed"
+    assert "WITHOUT a senior&#x27;s authorisation" in html
     html = explain(
         teacher, cast, cast.police, "child_protection", authorised_by=str(cast.head_teacher.pk)
     )
-    assert verdict(html) == "Allowed"
+    assert verdict(html) == "Not allowed"
 
     # With an ISP, only the entries chosen; and for a purpose it does not cover.
     active_isp(cast, cast.school, cast.health)
@@ -465,6 +485,95 @@ def test_an_allowed_share_reaches_the_recipient(story: Cast) -> None:
     assert disclosure.family_informed == Disclosure.FamilyInformed.INFORMED
 
 
+def test_asking_a_senior_from_the_page_and_her_decision(story: Cast) -> None:
+    """DOMAIN §4.4: the class teacher asks the head teacher; nothing is shared until she
+    decides, on the authorisations page she reaches from her home page."""
+    cast = story
+    teacher = web_client(cast.class_teacher)
+    # Asking without choosing the senior is named against the field.
+    missing = teacher.post(
+        sharing_url(cast), share_post(cast, cast.police, "child_protection", authorisation="ask")
+    )
+    assert missing.status_code == 200
+    assert 'href="#id_authorised_by"' in missing.content.decode()
+    response = teacher.post(
+        sharing_url(cast),
+        share_post(
+            cast,
+            cast.police,
+            "child_protection",
+            justification="Bruising on both wrists; she said Steve did it",
+            authorisation="ask",
+            authorised_by=str(cast.head_teacher.pk),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()
+    followed = teacher.get(response["Location"]).content.decode()
+    assert "Elaine Ross is asked to authorise it" in followed
+    assert not Disclosure.objects.exists()
+    (asked,) = Authorisation.objects.all()
+    mine = teacher.get("/sharing/authorisations").content.decode()
+    assert "Waiting for a senior" in mine
+
+    head = web_client(cast.head_teacher)
+    home = head.get("/").content.decode()
+    assert "Shares waiting for your authorisation" in home
+    assert f"/sharing/authorisations#authorisation-{asked.pk}" in home
+    page = head.get("/sharing/authorisations").content.decode()
+    assert "Tom Baird asks to share with Police Scotland" in page
+    assert "Bruising on both wrists; she said Steve did it" in page
+    decide_url = f"/sharing/authorisations/{asked.pk}"
+    assert f'action="{decide_url}"' in page
+    # The asker may not decide; the outsider finds nothing.
+    assert teacher.post(decide_url, {f"{asked.pk}-decision": "refuse"}).status_code == 403
+    assert web_client(cast.charlie).post(decide_url, {}).status_code == 404
+    # A decision without a reason decides nothing.
+    head.post(decide_url, {f"{asked.pk}-decision": "refuse", f"{asked.pk}-reason": ""})
+    asked.refresh_from_db()
+    assert asked.status == Authorisation.Status.PENDING
+    response = head.post(
+        decide_url,
+        {f"{asked.pk}-decision": "refuse", f"{asked.pk}-reason": "Talk to the family first"},
+    )
+    assert response.status_code == 302
+    asked.refresh_from_db()
+    assert asked.status == Authorisation.Status.REFUSED
+    assert asked.decided_by == cast.head_teacher
+    assert not Disclosure.objects.exists()
+    assert "Shares waiting for your authorisation" not in head.get("/").content.decode()
+
+
+def test_an_urgent_share_from_the_page_says_it_was_not_authorised(story: Cast) -> None:
+    cast = story
+    teacher = web_client(cast.class_teacher)
+    missing = teacher.post(
+        sharing_url(cast), share_post(cast, cast.police, "child_protection", authorisation="urgent")
+    )
+    assert missing.status_code == 200
+    assert 'href="#id_urgent_reason"' in missing.content.decode()
+    assert not Disclosure.objects.exists()
+    response = teacher.post(
+        sharing_url(cast),
+        share_post(
+            cast,
+            cast.police,
+            "child_protection",
+            authorisation="urgent",
+            urgent_reason="She goes home with him at 3.15 and no senior can be reached",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"] == f"/children/{cast.leeann.pk}"
+    made = Disclosure.objects.get()
+    assert made.urgent
+    assert made.authorised_by is None
+    page = teacher.get(sharing_url(cast)).content.decode()
+    assert "recorded as shared urgently without a senior&#x27;s authorisation" in page
+    assert "Child protection, shared urgently without a senior's authorisation" in page
+    review = web_client(cast.ig_school).get("/governance/review").content.decode()
+    assert "No one: shared urgently without a senior's authorisation" in review
+
+
 def test_a_share_request_from_asking_to_the_decision(story: Cast) -> None:
     cast = story
     hv = web_client(cast.health_visitor)
@@ -501,15 +610,12 @@ def test_a_share_request_from_asking_to_the_decision(story: Cast) -> None:
     request.refresh_from_db()
     assert request.status == ShareRequest.Status.PENDING
 
-    # Someone of the holder who may not decide: 403 with the reason; an outsider: 404.
-    forbidden = web_client(cast.class_teacher).post(
-        url, {"decision": "decline", "reason": "Not mine to give"}
-    )
-    assert forbidden.status_code == 403
-    assert "only the child&#x27;s Named Person, a senior or information governance of the" in (
-        forbidden.content.decode()
-    )
+    # Someone of the holder who does not work with Leeann, and an outsider: not found
+    # (DOMAIN §4.4). The class teacher, on her team, is offered the decision too.
+    nursery = web_client(cast.nursery_teacher)
+    assert nursery.post(url, {"decision": "decline", "reason": "Not mine"}).status_code == 404
     assert web_client(cast.charlie).get(url).status_code == 404
+    assert 'name="decision"' in web_client(cast.class_teacher).get(url).content.decode()
 
     # With an ISP: choosing "only these entries" but none → an error, not everything.
     active_isp(cast, cast.school, cast.health)

@@ -12,7 +12,18 @@ from ninja import Query, Router, Status
 from pydantic import Field
 
 from bairn.access.declare import policy
+from bairn.access.lookup import (
+    AUTHORISATION,
+    BODY,
+    CHILD,
+    CONSENT,
+    DISCLOSURE,
+    ISP,
+    NONE,
+    SHARE_REQUEST,
+)
 from bairn.access.policy import Action
+from bairn.api import stepup
 from bairn.api.main import actor
 from bairn.api.schemas import (
     ERRORS,
@@ -24,10 +35,11 @@ from bairn.api.schemas import (
     parse_id,
     reject_unknown_query,
 )
+from bairn.api.stepup import StepUpIn, require_fresh_otp
 from bairn.reference import Category, LawfulBasis, Purpose, SpecialCategoryCondition
 from bairn.sharing import queries, services
 from bairn.sharing.engine import ShareDecision
-from bairn.sharing.models import Consent, Disclosure, Isp, ShareRequest, View
+from bairn.sharing.models import Authorisation, Consent, Disclosure, Isp, ShareRequest, View
 
 router = Router()
 
@@ -130,7 +142,7 @@ def _isp_detail(request: HttpRequest, isp_id: uuid.UUID) -> dict[str, object]:
 
 
 @router.post("/isps", response={201: IspOut, **ERRORS})
-@policy(Action.ISP_CREATE)
+@policy(Action.ISP_CREATE, lookup=NONE, also=(Action.ISP_READ,))
 def draft_isp(request: HttpRequest, payload: IspIn) -> Status[dict[str, object]]:
     """Information governance drafts an ISP; it is `draft` until every party approves."""
     data = payload.model_dump()
@@ -140,20 +152,20 @@ def draft_isp(request: HttpRequest, payload: IspIn) -> Status[dict[str, object]]
 
 
 @router.get("/isps", response={200: list[IspOut], **ERRORS})
-@policy(Action.ISP_READ)
+@policy(Action.ISP_READ, lookup=NONE)
 def list_isps(request: HttpRequest) -> list[dict[str, object]]:
     """The ISP register of the caller's agency."""
     return [isp_out(i) for i in queries.isps(actor(request))]
 
 
 @router.get("/isps/{isp_id}", response={200: IspOut, **ERRORS})
-@policy(Action.ISP_READ)
+@policy(Action.ISP_READ, lookup=ISP)
 def get_isp(request: HttpRequest, isp_id: str) -> dict[str, object]:
     return _isp_detail(request, parse_id(isp_id))
 
 
 @router.post("/isps/{isp_id}/approve", response={200: IspOut, **ERRORS})
-@policy(Action.ISP_APPROVE)
+@policy(Action.ISP_APPROVE, lookup=NONE, also=(Action.ISP_READ,))
 def approve_isp(request: HttpRequest, isp_id: str) -> dict[str, object]:
     """A party's information governance lead approves; `active` once every party has."""
     isp = services.approve_isp(actor(request), parse_id(isp_id))
@@ -161,7 +173,7 @@ def approve_isp(request: HttpRequest, isp_id: str) -> dict[str, object]:
 
 
 @router.post("/isps/{isp_id}/suspend", response={200: IspOut, **ERRORS})
-@policy(Action.ISP_SUSPEND)
+@policy(Action.ISP_SUSPEND, lookup=NONE, also=(Action.ISP_READ,))
 def suspend_isp(request: HttpRequest, isp_id: str, payload: StatusIn) -> dict[str, object]:
     """Sharing under a suspended ISP stops at once."""
     isp = services.set_isp_status(
@@ -171,7 +183,7 @@ def suspend_isp(request: HttpRequest, isp_id: str, payload: StatusIn) -> dict[st
 
 
 @router.post("/isps/{isp_id}/resume", response={200: IspOut, **ERRORS})
-@policy(Action.ISP_SUSPEND)
+@policy(Action.ISP_SUSPEND, lookup=NONE, also=(Action.ISP_READ,))
 def resume_isp(request: HttpRequest, isp_id: str, payload: StatusIn) -> dict[str, object]:
     isp = services.set_isp_status(
         actor(request), parse_id(isp_id), suspend=False, reason=payload.reason
@@ -268,7 +280,7 @@ def view_out(v: View, names: dict[uuid.UUID, str]) -> dict[str, object]:
 
 
 @router.post("/children/{child_id}/consents", response={201: ConsentOut, **ERRORS})
-@policy(Action.CONSENT_RECORD)
+@policy(Action.CONSENT_RECORD, lookup=CHILD)
 def record_consent(
     request: HttpRequest, child_id: str, payload: ConsentIn
 ) -> Status[dict[str, object]]:
@@ -281,7 +293,7 @@ def record_consent(
 
 
 @router.get("/children/{child_id}/consents", response={200: ConsentsOut, **ERRORS})
-@policy(Action.CONSENT_READ)
+@policy(Action.CONSENT_READ, lookup=CHILD)
 def list_consents(request: HttpRequest, child_id: str) -> dict[str, object]:
     """Consents and the views of the child and family."""
     found, views = queries.consents(actor(request), parse_id(child_id))
@@ -296,7 +308,7 @@ def list_consents(request: HttpRequest, child_id: str) -> dict[str, object]:
 
 
 @router.post("/consents/{consent_id}/withdraw", response={200: ConsentOut, **ERRORS})
-@policy(Action.CONSENT_WITHDRAW)
+@policy(Action.CONSENT_WITHDRAW, lookup=CONSENT)
 def withdraw_consent(
     request: HttpRequest, consent_id: str, payload: WithdrawIn | None = None
 ) -> dict[str, object]:
@@ -310,7 +322,7 @@ def withdraw_consent(
 
 
 @router.post("/children/{child_id}/views", response={201: ViewOut, **ERRORS})
-@policy(Action.VIEWS_RECORD)
+@policy(Action.VIEWS_RECORD, lookup=CHILD)
 def record_views(request: HttpRequest, child_id: str, payload: ViewIn) -> Status[dict[str, object]]:
     """The views of the child or family, whether or not consent is the basis."""
     view = services.record_views(actor(request), parse_id(child_id), **payload.model_dump())
@@ -327,6 +339,7 @@ class CheckFilter(Input):
     category: Categories = Field(min_length=1)
     entry_id: list[uuid.UUID] = Field(default_factory=list)
     authorised_by: uuid.UUID | None = None
+    urgent: bool = False
 
 
 class CheckOut(Input):
@@ -352,7 +365,7 @@ def check_out(decision: ShareDecision) -> dict[str, object]:
 
 
 @router.get("/children/{child_id}/sharing-check", response={200: CheckOut, **ERRORS})
-@policy(Action.SHARING_CHECK)
+@policy(Action.SHARING_CHECK, lookup=CHILD)
 def sharing_check(
     request: HttpRequest, child_id: str, filters: Query[CheckFilter]
 ) -> dict[str, object]:
@@ -367,19 +380,36 @@ def sharing_check(
         categories=[c.value for c in filters.category],
         entry_ids=filters.entry_id or None,
         authorised_by_id=filters.authorised_by,
+        urgent=filters.urgent,
     )
     return check_out(decision)
 
 
-class DisclosureIn(Input):
+class DisclosureIn(StepUpIn):
     child_id: uuid.UUID
     recipient_agency_id: uuid.UUID
     purpose: Purpose
     categories: Categories = Field(min_length=1)
     entry_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
     justification: Reason
-    authorised_by: uuid.UUID | None = None
+    authorised_by: uuid.UUID | None = Field(
+        default=None,
+        description="A senior of your agency asked to authorise: answered 202, shared only "
+        "when a senior decides (POST /authorisations/{id}/decision).",
+    )
+    urgent: bool = Field(
+        default=False,
+        description="Child protection shared at once WITHOUT a senior's authorisation, "
+        "because waiting would put the child at risk: flagged, the seniors and information "
+        "governance told at once. Needs urgent_reason.",
+    )
+    urgent_reason: Text = ""
     family_not_informed_reason: Text = ""
+
+
+class AwaitingOut(Input):
+    authorisation_id: uuid.UUID
+    status: Literal["awaiting_authorisation"]
 
 
 class DisclosureOut(Input):
@@ -399,6 +429,9 @@ class DisclosureOut(Input):
     reasons: list[str]
     made_by: str
     authorised_by: str | None
+    authorised: bool
+    urgent: bool
+    urgent_reason: str
     made_at: dt.datetime
     expires_at: dt.datetime
     child_protection: bool
@@ -435,6 +468,9 @@ def disclosure_out(d: Disclosure) -> dict[str, object]:
         "reasons": d.reasons,
         "made_by": d.made_by.display_name,
         "authorised_by": d.authorised_by.display_name if d.authorised_by else None,
+        "authorised": d.authorised_by_id is not None,
+        "urgent": d.urgent,
+        "urgent_reason": d.urgent_reason,
         "made_at": d.made_at,
         "expires_at": d.expires_at,
         "child_protection": d.child_protection_override,
@@ -445,14 +481,18 @@ def disclosure_out(d: Disclosure) -> dict[str, object]:
     }
 
 
-@router.post("/disclosures", response={201: DisclosureOut, **ERRORS})
-@policy(Action.DISCLOSE)
+@router.post("/disclosures", response={201: DisclosureOut, 202: AwaitingOut, **ERRORS})
+@policy(Action.DISCLOSE, lookup=BODY)
 def disclose(request: HttpRequest, payload: DisclosureIn) -> Status[dict[str, object]]:
     """A proactive disclosure. Without `entry_ids`, the chronology category releases every
-    current entry of the caller's agency they may see. For `child_protection` a senior
-    of the disclosing agency authorises: the caller, or `authorised_by`. Refused → 403
-    with the reasons of `sharing-check`."""
-    disclosure = services.disclose(
+    current entry of the caller's agency they may see. For `child_protection` without the
+    family's agreement a senior of the disclosing agency authorises it: a senior caller at
+    once (201); naming one in `authorised_by` asks them (202: nothing is shared until a
+    senior decides); `urgent` with `urgent_reason` shares at once without authorisation
+    (201, `authorised: false`), flagged. Refused → 403 with the reasons of
+    `sharing-check`."""
+    stepup.for_disclosure(request, actor(request), payload)
+    made = services.disclose(
         actor(request),
         payload.child_id,
         recipient_agency_id=payload.recipient_agency_id,
@@ -462,12 +502,16 @@ def disclose(request: HttpRequest, payload: DisclosureIn) -> Status[dict[str, ob
         justification=payload.justification,
         authorised_by_id=payload.authorised_by,
         family_not_informed_reason=payload.family_not_informed_reason,
+        urgent=payload.urgent,
+        urgent_reason=payload.urgent_reason,
     )
-    return Status(201, disclosure_out(disclosure))
+    if isinstance(made, Authorisation):
+        return Status(202, {"authorisation_id": made.pk, "status": "awaiting_authorisation"})
+    return Status(201, disclosure_out(made))
 
 
 @router.get("/children/{child_id}/disclosures", response={200: DisclosuresOut, **ERRORS})
-@policy(Action.DISCLOSURE_READ)
+@policy(Action.DISCLOSURE_READ, lookup=CHILD)
 def list_disclosures(request: HttpRequest, child_id: str) -> dict[str, object]:
     """Disclosures about the child that the caller's agency made or received."""
     found = queries.disclosures(actor(request), parse_id(child_id))
@@ -477,7 +521,7 @@ def list_disclosures(request: HttpRequest, child_id: str) -> dict[str, object]:
 @router.post(
     "/disclosures/{disclosure_id}/family-informed", response={200: DisclosureOut, **ERRORS}
 )
-@policy(Action.DISCLOSE)
+@policy(Action.DISCLOSE, lookup=DISCLOSURE)
 def family_informed(
     request: HttpRequest, disclosure_id: str, payload: FamilyInformedIn
 ) -> dict[str, object]:
@@ -518,7 +562,7 @@ class ShareRequestOut(Input):
     disclosure_id: uuid.UUID | None
 
 
-class DecisionIn(Input):
+class DecisionIn(StepUpIn):
     decision: Literal["share", "decline"]
     entry_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
     reason: Reason
@@ -552,10 +596,10 @@ def request_out(r: ShareRequest) -> dict[str, object]:
 
 
 @router.post("/share-requests", response={201: ShareRequestOut, **ERRORS})
-@policy(Action.SHARE_REQUEST_CREATE)
+@policy(Action.SHARE_REQUEST_CREATE, lookup=BODY)
 def request_share(request: HttpRequest, payload: ShareRequestIn) -> Status[dict[str, object]]:
-    """Ask the holding agency for information; its Named Person for the child, seniors and
-    information governance are notified."""
+    """Ask the holding agency for information; those who decide are notified: its
+    practitioners involved with the child, its seniors and its information governance."""
     found = services.request_share(
         actor(request),
         payload.child_id,
@@ -565,17 +609,11 @@ def request_share(request: HttpRequest, payload: ShareRequestIn) -> Status[dict[
         categories=[c.value for c in payload.categories],
         urgency=payload.urgency,
     )
-    return Status(201, request_out(queries_request(request, found.pk)))
-
-
-def queries_request(request: HttpRequest, request_id: uuid.UUID) -> ShareRequest:
-    return ShareRequest.objects.select_related(
-        "requested_by", "requesting_agency", "holder_agency", "decided_by"
-    ).get(pk=request_id)
+    return Status(201, request_out(queries.share_request_shown(found)))
 
 
 @router.get("/share-requests", response={200: list[ShareRequestOut], **ERRORS})
-@policy(Action.SHARE_REQUEST_LIST)
+@policy(Action.SHARE_REQUEST_LIST, lookup=NONE)
 def list_share_requests(
     request: HttpRequest, filters: Query[ShareRequestFilter]
 ) -> list[dict[str, object]]:
@@ -586,14 +624,104 @@ def list_share_requests(
 
 
 @router.post("/share-requests/{request_id}/decision", response={200: ShareRequestOut, **ERRORS})
-@policy(Action.SHARE_REQUEST_DECIDE)
+@policy(Action.SHARE_REQUEST_DECIDE, lookup=SHARE_REQUEST, also=(Action.DISCLOSE,))
 def decide_share_request(
     request: HttpRequest, request_id: str, payload: DecisionIn
 ) -> dict[str, object]:
     """Share all (no `entry_ids`), share chosen entries, or decline with the reason.
     403 with the reasons when the rules forbid the share; the request stays pending."""
-    found = services.decide_request(actor(request), parse_id(request_id), **payload.model_dump())
-    return request_out(queries_request(request, found.pk))
+    stepup.for_share_decision(request, actor(request), parse_id(request_id), payload)
+    found = services.decide_request(
+        actor(request), parse_id(request_id), **payload.model_dump(exclude={"otp"})
+    )
+    return request_out(queries.share_request_shown(found))
+
+
+# --- a senior's authorisation (DOMAIN §4.4) -------------------------------------------------
+
+
+class AuthorisationOut(Input):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    status: str
+    asked_by: str
+    senior: str
+    agency_id: uuid.UUID
+    recipient_agency_id: uuid.UUID
+    recipient_agency: str
+    purpose: str
+    categories: list[str]
+    entry_ids: list[uuid.UUID] | None
+    justification: str
+    created_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_reason: str
+    disclosure_id: uuid.UUID | None
+
+
+class AuthorisationsOut(Input):
+    authorisations: list[AuthorisationOut]
+
+
+class AuthorisationFilter(Input):
+    status: Literal["pending", "decided"] | None = None
+
+
+class AuthorisationDecisionIn(StepUpIn):
+    decision: Literal["authorise", "refuse"]
+    reason: Reason
+
+
+def authorisation_out(a: Authorisation) -> dict[str, object]:
+    return {
+        "id": a.pk,
+        "child_id": a.child_ref,
+        "status": a.status,
+        "asked_by": a.asked_by.display_name,
+        "senior": a.senior.display_name,
+        "agency_id": a.agency_id,
+        "recipient_agency_id": a.recipient_id,
+        "recipient_agency": a.recipient.name,
+        "purpose": a.purpose,
+        "categories": a.categories,
+        "entry_ids": a.entry_ids,
+        "justification": a.justification,
+        "created_at": a.created_at,
+        "decided_by": a.decided_by.display_name if a.decided_by else None,
+        "decided_at": a.decided_at,
+        "decision_reason": a.decision_reason,
+        "disclosure_id": a.disclosure_id,
+    }
+
+
+@router.get("/authorisations", response={200: AuthorisationsOut, **ERRORS})
+@policy(Action.AUTHORISATION_LIST, lookup=NONE)
+def list_authorisations(
+    request: HttpRequest, filters: Query[AuthorisationFilter]
+) -> dict[str, object]:
+    """The authorisations awaiting the caller (a senior of the agency who may see the
+    child), and those the caller asked for."""
+    reject_unknown_query(request, AuthorisationFilter)
+    found = queries.authorisations(actor(request), filters.status)
+    return {"authorisations": [authorisation_out(a) for a in found]}
+
+
+@router.post(
+    "/authorisations/{authorisation_id}/decision", response={200: AuthorisationOut, **ERRORS}
+)
+@policy(Action.AUTHORISATION_DECIDE, lookup=AUTHORISATION)
+def decide_authorisation(
+    request: HttpRequest, authorisation_id: str, payload: AuthorisationDecisionIn
+) -> dict[str, object]:
+    """A senior of the disclosing agency, not the asker, authorises (the disclosure is
+    made now, recorded as authorised by them) or refuses (nothing is shared), with the
+    reason. 403 with the reasons when the rules now forbid the share; it stays pending."""
+    require_fresh_otp(request, actor(request), "authorising a child protection disclosure")
+    decided = services.decide_authorisation(
+        actor(request), parse_id(authorisation_id), **payload.model_dump(exclude={"otp"})
+    )
+    return authorisation_out(decided)
 
 
 # --- transparency and review ---------------------------------------------------------------
@@ -602,7 +730,9 @@ def decide_share_request(
 class HeldByOut(Input):
     id: uuid.UUID
     name: str
-    entries: int
+    # The caller's own agency's entries the family may be shown; null for another agency,
+    # which answers for its own (only that it holds records is said).
+    entries: int | None
 
 
 class ChildRefOut(Input):
@@ -647,12 +777,14 @@ class TransparencyOut(Input):
 
 
 @router.get("/children/{child_id}/transparency", response={200: TransparencyOut, **ERRORS})
-@policy(Action.TRANSPARENCY_READ)
+@policy(Action.TRANSPARENCY_READ, lookup=CHILD)
 def transparency(request: HttpRequest, child_id: str) -> dict[str, object]:
-    """What the family would be shown, as the caller's agency answers for it: what is held
-    and by whom, the agency's entries (never one withheld from the family, never the
-    detail that may name other people), every disclosure it made or received with date,
-    recipient, purpose and lawful basis, and how many entries were withheld."""
+    """What the family would be shown, as the caller's agency answers for it: who holds
+    records (of other agencies only that they do), the agency's own entries (never one
+    withheld from the family, never the detail that may name other people), every
+    disclosure it made or received with date, recipient, purpose and lawful basis; and,
+    for information governance only, never for the family, how many of its entries and
+    disclosures were held back (`withheld_count`, `withheld_disclosures_count`)."""
     report = queries.transparency(actor(request), parse_id(child_id))
     return {
         "child": {
@@ -702,6 +834,8 @@ class ReviewDisclosureOut(Input):
     to_agency: str
     made_by: str
     authorised_by: str | None
+    urgent: bool
+    urgent_reason: str
     made_at: dt.datetime
     justification: str
 
@@ -724,7 +858,7 @@ class ReviewIn(Input):
 
 
 @router.get("/review-queue", response={200: ReviewQueueOut, **ERRORS})
-@policy(Action.REVIEW)
+@policy(Action.REVIEW, lookup=NONE)
 def review_queue(request: HttpRequest) -> dict[str, object]:
     """Information governance: the agency's child protection disclosures made without
     agreement, and its people's break glass, waiting for review."""
@@ -737,6 +871,8 @@ def review_queue(request: HttpRequest) -> dict[str, object]:
                 "to_agency": d.to_agency.name,
                 "made_by": d.made_by.display_name,
                 "authorised_by": d.authorised_by.display_name if d.authorised_by else None,
+                "urgent": d.urgent,
+                "urgent_reason": d.urgent_reason,
                 "made_at": d.made_at,
                 "justification": d.justification,
             }
@@ -756,7 +892,7 @@ def review_queue(request: HttpRequest) -> dict[str, object]:
 
 
 @router.post("/review-queue/disclosures/{disclosure_id}", response={200: ReviewQueueOut, **ERRORS})
-@policy(Action.REVIEW)
+@policy(Action.REVIEW, lookup=NONE)
 def review_disclosure(
     request: HttpRequest, disclosure_id: str, payload: ReviewIn
 ) -> dict[str, object]:
@@ -765,7 +901,7 @@ def review_disclosure(
 
 
 @router.post("/review-queue/break-glass/{involvement_id}", response={200: ReviewQueueOut, **ERRORS})
-@policy(Action.REVIEW)
+@policy(Action.REVIEW, lookup=NONE)
 def review_break_glass(
     request: HttpRequest, involvement_id: str, payload: ReviewIn
 ) -> dict[str, object]:

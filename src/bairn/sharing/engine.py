@@ -35,6 +35,8 @@ class ShareDecision:
     child_protection_override: bool = False
     authorised_by: Practitioner | None = None
     entries: tuple[Concern, ...] = field(default=())
+    # Child protection shared at once without a senior's authorisation (DOMAIN §4.4).
+    urgent: bool = False
 
     @property
     def relies_on_consent(self) -> bool:
@@ -78,6 +80,12 @@ def _senior_of(person: Practitioner | None, agency: Agency) -> bool:
     )
 
 
+def _named(entry: Concern) -> str:
+    """An entry as a reason names it: by its date and id, never by its text. The reasons
+    are audited, and the audit holds no summary, detail or name (DOMAIN §4.7)."""
+    return f"the entry of {timezone.localtime(entry.occurred_at):%d %B %Y} (concern:{entry.pk})"
+
+
 def _entry_protections(
     actor: Practitioner,
     entries: list[Concern],
@@ -91,7 +99,7 @@ def _entry_protections(
                 _senior_of(actor, entry.agency) or _senior_of(authoriser, entry.agency)
             ):
                 against.append(
-                    f"entry '{entry.summary}' is restricted: only a senior of "
+                    f"{_named(entry)} is restricted: only a senior of "
                     f"{entry.agency.name} may release it (DOMAIN §4.3): choose the entries "
                     "to share without it, or ask a senior to authorise"
                 )
@@ -104,7 +112,7 @@ def _entry_protections(
         )
         if not any(d.disclosure.isp and d.disclosure.isp.onward_sharing for d in received):
             against.append(
-                f"entry '{entry.summary}' was received from {entry.agency.name}, and no ISP "
+                f"{_named(entry)} was received from {entry.agency.name}, and no ISP "
                 f"under which it came allows onward sharing: ask {entry.agency.name} to share "
                 "it (DOMAIN §4.5)"
             )
@@ -235,10 +243,16 @@ def decide_share(
     justification: str,
     entry_ids: Sequence[uuid.UUID] | None = None,
     authorised_by: Practitioner | None = None,
+    urgent: bool = False,
 ) -> ShareDecision:
     """May the actor's agency disclose these categories about the child to the recipient
     for the purpose? DOMAIN §4.4 (ISP, consent, necessity; child protection), §4.3
-    (restricted entries), §4.5 (no onward sharing). Every reason is returned."""
+    (restricted entries), §4.5 (no onward sharing). Every reason is returned.
+
+    `authorised_by` is a senior of the agency whose authorisation the share would have
+    (asked, they decide: services.ask_authorisation); `urgent`, child protection shared
+    at once without a senior's authorisation because waiting would put the child at
+    risk."""
     today = timezone.localdate()
     against: list[str] = []
     if actor.agency is None:
@@ -258,22 +272,40 @@ def decide_share(
 
     if purpose == Purpose.CHILD_PROTECTION:
         senior = actor if _senior_of(actor, from_agency) else authorised_by
-        if senior is None:
+        if senior is None and not urgent:
             against.append(
                 f"child protection sharing needs a senior of {from_agency.name} to authorise "
-                "it with a written justification: the caller, or authorised_by (DOMAIN §4.4)"
+                "it with a written justification: the caller, or a senior asked to "
+                "(authorised_by), who decides; where waiting would put the child at risk, "
+                "share urgently without authorisation, saying why (DOMAIN §4.4)"
             )
         isps, _ = covering_isps(from_agency, recipient, purpose, categories)
         isp = isps[0] if isps else None
         if against:
             return ShareDecision(False, tuple(against), isp=isp)
-        assert senior is not None
+        if senior is None:
+            how = (
+                "child protection: risk of significant harm; shared urgently WITHOUT a "
+                "senior's authorisation, because waiting would put the child at risk; the "
+                f"seniors and information governance of {from_agency.name} are told at once "
+                "(DOMAIN §4.4)"
+            )
+        elif senior.pk == actor.pk:
+            how = (
+                f"child protection: risk of significant harm; authorised by "
+                f"{senior.display_name}, a senior of {from_agency.name}, themselves, with a "
+                "written justification (DOMAIN §4.4)"
+            )
+        else:
+            how = (
+                f"child protection: risk of significant harm; on the authorisation of "
+                f"{senior.display_name}, a senior of {from_agency.name}, asked: shared only "
+                "when they authorise it, as their own act (DOMAIN §4.4)"
+            )
         return ShareDecision(
             True,
             (
-                f"child protection: risk of significant harm; authorised by "
-                f"{senior.display_name}, a senior of {from_agency.name}, with a written "
-                "justification (DOMAIN §4.4)",
+                how,
                 "may be shared without agreement and even against a refusal, with or "
                 "without an ISP",
                 f"under ISP '{isp.title}'"
@@ -281,6 +313,7 @@ def decide_share(
                 else "no ISP covers it: shared on the child protection exception",
                 "flagged for information governance review",
             ),
+            urgent=senior is None,
             isp=isp,
             lawful_basis=isp.lawful_basis if isp else LawfulBasis.PUBLIC_TASK,
             special_category_condition=(

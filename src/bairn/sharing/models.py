@@ -182,9 +182,15 @@ class Disclosure(models.Model):
     reasons = models.JSONField(default=list)
     conditions = models.TextField(blank=True)
     made_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    # The senior who authorised it by their own act: the maker, when a senior, or the
+    # senior who decided an Authorisation. Never someone who did not act (DOMAIN §4.4).
     authorised_by = models.ForeignKey(
         Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Child protection shared at once, without a senior's authorisation, because waiting
+    # would put the child at risk: flagged for review, the seniors told (DOMAIN §4.4).
+    urgent = models.BooleanField(default=False)
+    urgent_reason = models.TextField(blank=True)
     made_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     child_protection_override = models.BooleanField(default=False)
@@ -254,3 +260,45 @@ class ShareRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requesting_agency} asks {self.holder_agency} ({self.status})"
+
+
+class Authorisation(models.Model):
+    """A practitioner asks a named senior of their agency to authorise a share — child
+    protection without the family's agreement, or the release of a restricted entry —
+    and the share is made only when a senior decides to authorise it, as their own act
+    (DOMAIN §4.4). What would be shared is kept as asked; the rules are applied again
+    when the senior decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a senior"
+        AUTHORISED = "authorised", "Authorised"
+        REFUSED = "refused", "Refused"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    child_ref = models.UUIDField(db_index=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    senior = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    categories = models.JSONField(default=list)
+    # None: every current entry of the agency the asker may see (as a disclosure does).
+    entry_ids = models.JSONField(null=True, blank=True)
+    justification = models.TextField()
+    family_not_informed_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    disclosure = models.OneToOneField(
+        Disclosure, on_delete=models.PROTECT, null=True, blank=True, related_name="authorisation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} to {self.recipient}, asked of {self.senior} ({self.status})"

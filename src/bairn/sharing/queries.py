@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from bairn.access.policy import Action, NotVisible, authorize
+from bairn.access.policy import (
+    Action,
+    NotVisible,
+    authorisations_to_decide,
+    authorisations_visible,
+    authorize,
+    involved_children,
+    isps_visible,
+    share_requests_to_decide,
+    share_requests_visible,
+)
 from bairn.agencies.models import Agency, Involvement, Practitioner
 from bairn.chronology.models import Concern
 from bairn.people.models import Child, Person
-from bairn.reference import Role
-from bairn.sharing.models import Consent, Disclosure, Isp, ShareRequest, View
+from bairn.sharing.models import Authorisation, Consent, Disclosure, Isp, ShareRequest, View
 
 
 def isps(actor: Practitioner) -> QuerySet[Isp]:
@@ -22,7 +31,7 @@ def isps(actor: Practitioner) -> QuerySet[Isp]:
     the actor drafted for others."""
     authorize(actor, Action.ISP_READ)
     return (
-        Isp.objects.filter(Q(parties__agency=actor.agency) | Q(drafted_by=actor))
+        Isp.objects.filter(isps_visible(actor))
         .prefetch_related("parties__agency", "parties__approved_by")
         .distinct()
     )
@@ -49,26 +58,63 @@ def person_names(refs: set[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 def share_requests(actor: Practitioner, status: str | None = None) -> list[ShareRequest]:
     """Requests the actor's agency sent or received, that the actor has a part in: those
-    they made or may decide, and those of their agency about children they work with."""
+    they made or may decide (access.policy.share_requests_to_decide), and those their
+    agency sent about children they work with."""
     authorize(actor, Action.SHARE_REQUEST_LIST)
-    qs = ShareRequest.objects.filter(
-        Q(requesting_agency_id=actor.agency_id) | Q(holder_agency_id=actor.agency_id)
-    ).select_related("requested_by", "requesting_agency", "holder_agency", "decided_by")
+    qs = ShareRequest.objects.filter(share_requests_visible(actor)).select_related(
+        "requested_by", "requesting_agency", "holder_agency", "decided_by"
+    )
     if status:
         qs = qs.filter(status=status)
-    children = set(
-        Involvement.objects.filter(practitioner=actor, ended_at__isnull=True).values_list(
-            "child_ref", flat=True
-        )
+    return list(qs)
+
+
+def share_requests_awaiting(actor: Practitioner) -> list[ShareRequest]:
+    """The pending requests the actor may decide (DOMAIN §4.4)."""
+    authorize(actor, Action.SHARE_REQUEST_LIST)
+    return list(
+        ShareRequest.objects.filter(
+            share_requests_to_decide(actor), status=ShareRequest.Status.PENDING
+        ).select_related("requested_by", "requesting_agency", "holder_agency")
     )
-    decides = actor.has_role(Role.SENIOR) or actor.has_role(Role.INFORMATION_GOVERNANCE)
-    return [
-        r
-        for r in qs
-        if r.requested_by_id == actor.pk
-        or r.child_ref in children
-        or (decides and r.holder_agency_id == actor.agency_id)
-    ]
+
+
+AUTHORISATION_STATUSES = {
+    "pending": [Authorisation.Status.PENDING],
+    "decided": [Authorisation.Status.AUTHORISED, Authorisation.Status.REFUSED],
+}
+
+
+def authorisations(actor: Practitioner, status: str | None = None) -> list[Authorisation]:
+    """The authorisations awaiting the actor as a senior, and those the actor asked for
+    (the policy's `authorisations_visible`); `pending` or `decided`."""
+    authorize(actor, Action.AUTHORISATION_LIST)
+    qs = Authorisation.objects.filter(authorisations_visible(actor)).select_related(
+        "asked_by", "senior", "recipient", "agency", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status__in=AUTHORISATION_STATUSES[status])
+    return list(qs)
+
+
+def child_names(actor: Practitioner, refs: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The names of the children among `refs` that the actor works with: a list of
+    requests names a child only to those who may see the child."""
+    mine = involved_children(actor).filter(child_ref__in=list(refs))
+    return {
+        c.pk: f"{c.given_name} {c.family_name}"
+        for c in Child.objects.filter(pk__in=list(mine.values_list("child_ref", flat=True)))
+    }
+
+
+def authorisations_awaiting(actor: Practitioner) -> list[Authorisation]:
+    """The pending authorisations the actor, a senior, may decide."""
+    authorize(actor, Action.AUTHORISATION_LIST)
+    return list(
+        Authorisation.objects.filter(
+            authorisations_to_decide(actor), status=Authorisation.Status.PENDING
+        ).select_related("asked_by", "senior", "recipient")
+    )
 
 
 def disclosures(actor: Practitioner, child_id: uuid.UUID) -> list[Disclosure]:
@@ -143,36 +189,91 @@ def third_party_redactor(child_id: uuid.UUID) -> Callable[[str], str]:
 
 
 def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
-    """What the family would be shown (DOMAIN §4.8; API.md: prepared by information
-    governance of an agency holding records about the child): what is held and by whom,
-    every entry the family may be shown — from every agency, but never one withheld from
-    the family or restricted, summaries with other people's names removed and no detail —
-    and every disclosure with its date, recipient, purpose and lawful basis, except one
-    the family is not to be told of because that would put the child at risk; and how
-    many entries and disclosures were held back."""
+    """The report information governance prepares for the family (DOMAIN §4.8; API.md:
+    by information governance of an agency holding records about the child), as that
+    agency answers for it: its own entries the family may be shown (never one withheld
+    from the family or restricted; summaries with other people's names removed, and no
+    detail), the disclosures it made or received with their date, parties, purpose and
+    lawful basis (except one the family is not to be told of, as that would put the child
+    at risk), and of other agencies only that they hold records (`held_by`, no count).
+    Only the family's own view brings every agency's entries together.
+
+    `withheld_count` and `withheld_disclosures_count` are the agency's own entries and
+    disclosures held back: for information governance, never for the family (§4.8)."""
     authorize(actor, Action.TRANSPARENCY_READ, child_id=child_id, object=f"child:{child_id}")
     assert actor.agency is not None
+    agency = actor.agency
     child = Child.objects.get(pk=child_id)
     current = Concern.objects.filter(child_ref=child_id, amended_by__isnull=True)
     shown = current.filter(withheld_from_family=False, restricted=False)
+    own = current.filter(agency=agency)
+    own_shown = shown.filter(agency=agency)
     held = (
         shown.values("agency_id", "agency__name")
         .annotate(entries=Count("id"))
         .order_by("agency__name")
     )
-    disclosures = Disclosure.objects.filter(child_ref=child_id)
+    disclosures = Disclosure.objects.filter(child_ref=child_id).filter(
+        Q(from_agency=agency) | Q(to_agency=agency)
+    )
     hidden = Q(family_informed=Disclosure.FamilyInformed.NOT_INFORMED)
     return Transparency(
         child=child,
-        agency=actor.agency,
+        agency=agency,
         held_by=[
-            {"id": h["agency_id"], "name": h["agency__name"], "entries": h["entries"]} for h in held
+            {
+                "id": h["agency_id"],
+                "name": h["agency__name"],
+                # How much another agency holds is theirs to say.
+                "entries": h["entries"] if h["agency_id"] == agency.pk else None,
+            }
+            for h in held
         ],
-        entries=list(shown.select_related("agency").prefetch_related("indicators")),
+        entries=list(own_shown.select_related("agency").prefetch_related("indicators")),
         disclosures=list(
             disclosures.exclude(hidden).select_related("from_agency", "to_agency", "consent")
         ),
-        withheld_count=current.count() - shown.count(),
+        withheld_count=own.count() - own_shown.count(),
         withheld_disclosures_count=disclosures.filter(hidden).count(),
         redact=third_party_redactor(child_id),
+    )
+
+
+def share_request(request_id: uuid.UUID) -> ShareRequest | None:
+    """A share request by id (None when there is none), only to know whether deciding it
+    needs a fresh two-factor code (api/stepup.py): nothing of it reaches the caller."""
+    return ShareRequest.objects.filter(pk=request_id).first()
+
+
+def share_request_shown(found: ShareRequest) -> ShareRequest:
+    """The request a service just made or decided for the caller, with its parties, as
+    the API shows it."""
+    return ShareRequest.objects.select_related(
+        "requested_by", "requesting_agency", "holder_agency", "decided_by"
+    ).get(pk=found.pk)
+
+
+@dataclass(frozen=True)
+class ChildSharing:
+    """What a child's sharing page lists: consents and views (with the names of those
+    who gave them), disclosures, and the share requests the actor has a part in."""
+
+    consents: list[Consent]
+    views: list[View]
+    names: dict[uuid.UUID, str]
+    disclosures: list[Disclosure]
+    requests: list[ShareRequest]
+
+
+def child_sharing(actor: Practitioner, child_id: uuid.UUID) -> ChildSharing:
+    found, views = consents(actor, child_id)
+    refs = {c.person_ref for c in found if c.person_ref} | {
+        v.person_ref for v in views if v.person_ref
+    }
+    return ChildSharing(
+        consents=found,
+        views=views,
+        names=person_names(refs),
+        disclosures=disclosures(actor, child_id),
+        requests=[r for r in share_requests(actor) if r.child_ref == child_id],
     )

@@ -14,11 +14,14 @@ from django.utils import timezone
 
 from bairn.access.policy import (
     Action,
+    AuditAction,
     Decision,
     Forbidden,
     NotVisible,
     authorize,
     current_assignee,
+    involvement_bases,
+    share_request_deciders,
 )
 from bairn.agencies.models import Agency, Assignment, Involvement, Practitioner
 from bairn.agencies.services import involve
@@ -39,6 +42,7 @@ from bairn.reference import (
 )
 from bairn.sharing.engine import ShareDecision, decide_share
 from bairn.sharing.models import (
+    Authorisation,
     Consent,
     DisclosedEntry,
     Disclosure,
@@ -134,7 +138,13 @@ def draft_isp(
                 data_protection_officer=str(holder.get("data_protection_officer", "")),
                 senior_information_risk_owner=str(holder.get("senior_information_risk_owner", "")),
             )
-        audit.record(actor=actor, action=Action.ISP_CREATE, object=f"isp:{isp.pk}", reason=title)
+        audit.record(
+            actor=actor,
+            action=Action.ISP_CREATE,
+            object=f"isp:{isp.pk}",
+            reason=title,
+            record_agencies=[a.pk for a in parties],
+        )
     return isp
 
 
@@ -165,6 +175,7 @@ def approve_isp(actor: Practitioner, isp_id: uuid.UUID) -> Isp:
             action=Action.ISP_APPROVE,
             object=f"isp:{isp.pk}",
             reason="approved; now active" if not waiting else "approved; waiting for others",
+            record_agencies=audit.agencies_of(isp),
         )
     isp.refresh_from_db()
     return isp
@@ -188,6 +199,7 @@ def set_isp_status(actor: Practitioner, isp_id: uuid.UUID, *, suspend: bool, rea
             action=Action.ISP_SUSPEND,
             object=f"isp:{isp.pk}",
             reason=f"{status}: {reason.strip()}",
+            record_agencies=audit.agencies_of(isp),
         )
     isp.refresh_from_db()
     return isp
@@ -302,7 +314,8 @@ def withdraw_consent(actor: Practitioner, consent_id: uuid.UUID, *, reason: str 
             action=Action.CONSENT_WITHDRAW,
             object=f"consent:{consent.pk}",
             child_id=consent.child_ref,
-            reason=reason,
+            # The reason stays with the consent: free text may name the family (§4.7).
+            reason="withdrawn",
         )
     consent.refresh_from_db()
     return consent
@@ -351,15 +364,26 @@ def _audit_decision(
     recipient: Agency,
     object: str = "",
 ) -> None:
+    # A check is answered either way: what it found is its reason, not a refusal of the
+    # caller (the audit's refusals are the acts the policy or the rules stopped).
+    checking = action == Action.SHARING_CHECK
+    refused = not decision.allowed and not checking
+    found = "; ".join(decision.reasons)
+    if checking:
+        found = f"the share would be {'allowed' if decision.allowed else 'refused'}: {found}"
     audit.record(
         actor=actor,
         action=action,
-        outcome=audit.ALLOWED if decision.allowed else audit.REFUSED,
+        outcome=audit.REFUSED if refused else audit.ALLOWED,
         object=object or f"agency:{recipient.pk}",
         child_id=child_id,
         purpose=purpose,
-        reason="; ".join(decision.reasons),
+        reason=found,
         flagged=decision.child_protection_override,
+        # The recipient's lead reads a disclosure made to them; the holder of an entry
+        # shared onward reads that too.
+        record_agencies=[e.agency_id for e in decision.entries]
+        + ([recipient.pk] if action == Action.DISCLOSE and decision.allowed else []),
     )
 
 
@@ -373,10 +397,23 @@ def check(
     entry_ids: Sequence[uuid.UUID] | None = None,
     authorised_by_id: uuid.UUID | None = None,
     justification: str = "",
+    urgent: bool = False,
 ) -> ShareDecision:
-    """The explanation of a share, without sharing anything (DOMAIN §4.6). Audited."""
+    """The explanation of a share, without sharing anything (DOMAIN §4.6). Audited.
+    With `authorised_by`, whether it would be allowed once that practitioner authorised
+    it (the engine says why not when they are not a senior of the agency); with
+    `urgent`, whether it could be shared urgently without a senior's authorisation."""
     authorize(actor, Action.SHARING_CHECK, child_id=child_id, object=f"child:{child_id}")
-    recipient, authoriser = _parties(recipient_agency_id, authorised_by_id)
+    recipient, _ = _parties(actor, recipient_agency_id, None)
+    authoriser = None
+    if authorised_by_id is not None:
+        authoriser = (
+            Practitioner.objects.filter(pk=authorised_by_id).select_related("agency").first()
+        )
+        if authoriser is None:
+            raise Invalid({"authorised_by": "No practitioner has this id."})
+        if authoriser.pk == actor.pk:
+            authoriser = None
     decision = decide_share(
         actor,
         child_id=child_id,
@@ -387,14 +424,17 @@ def check(
         authorised_by=authoriser,
         # The check explains the rules; the reason is given when sharing.
         justification=justification or "(given when sharing)",
+        urgent=urgent and authoriser is None and not actor.has_role(Role.SENIOR),
     )
-    _audit_decision(actor, "sharing.check", child_id, purpose, decision, recipient)
+    _audit_decision(actor, Action.SHARING_CHECK, child_id, purpose, decision, recipient)
     return decision
 
 
 def _parties(
-    recipient_agency_id: uuid.UUID, authorised_by_id: uuid.UUID | None
+    actor: Practitioner, recipient_agency_id: uuid.UUID, authorised_by_id: uuid.UUID | None
 ) -> tuple[Agency, Practitioner | None]:
+    """The recipient, and the senior asked to authorise: None when none is named, or
+    when the caller names themself and is a senior (they authorise it themselves)."""
     errors: dict[str, str] = {}
     recipient = Agency.objects.filter(pk=recipient_agency_id).first()
     if recipient is None:
@@ -406,10 +446,118 @@ def _parties(
         )
         if authoriser is None:
             errors["authorised_by"] = "No practitioner has this id."
+        elif not (
+            authoriser.is_active
+            and authoriser.agency_id == actor.agency_id
+            and authoriser.has_role(Role.SENIOR)
+        ):
+            agency = actor.agency.name if actor.agency else "your agency"
+            errors["authorised_by"] = (
+                f"{authoriser.display_name} is not a senior of {agency}: ask a senior of "
+                "your own agency to authorise."
+            )
+        elif authoriser.pk == actor.pk:
+            authoriser = None  # a senior authorises their own share
     if errors:
         raise Invalid(errors)
     assert recipient is not None
     return recipient, authoriser
+
+
+def _urgency(
+    actor: Practitioner,
+    purpose: str,
+    authoriser: Practitioner | None,
+    urgent: bool,
+    urgent_reason: str,
+) -> bool:
+    """Whether the share is made urgently without a senior's authorisation (DOMAIN §4.4):
+    for child protection only, with the reason, and never by a senior (who authorises it
+    themselves) nor while asking one."""
+    if not urgent:
+        return False
+    errors: dict[str, str] = {}
+    if purpose != Purpose.CHILD_PROTECTION:
+        errors["urgent"] = (
+            "Only a child protection share may be made urgently without a senior's authorisation."
+        )
+    elif authoriser is not None:
+        errors["urgent"] = "Either ask a senior to authorise, or share urgently: not both."
+    if not urgent_reason.strip():
+        errors["urgent_reason"] = "Say why waiting for a senior would put the child at risk."
+    if errors:
+        raise Invalid(errors)
+    return not actor.has_role(Role.SENIOR)
+
+
+def _make_disclosure(
+    *,
+    made_by: Practitioner,
+    acted_by: Practitioner,
+    child_id: uuid.UUID,
+    recipient: Agency,
+    purpose: str,
+    categories: Sequence[str],
+    justification: str,
+    decision: ShareDecision,
+    family_not_informed_reason: str,
+    urgent_reason: str = "",
+    share_request: ShareRequest | None = None,
+) -> Disclosure:
+    """Write an allowed disclosure, its entries and its audit, and tell those who must
+    know. Inside the caller's transaction; every check has passed. `acted_by` is who
+    made it happen now: the maker, or the senior who authorised it."""
+    now = timezone.now()
+    days = decision.isp.retention_days if decision.isp else settings.BAIRN_CP_RETENTION_DAYS
+    if decision.relies_on_consent:
+        informed = Disclosure.FamilyInformed.NOT_NEEDED
+    elif family_not_informed_reason.strip():
+        informed = Disclosure.FamilyInformed.NOT_INFORMED
+    else:
+        informed = Disclosure.FamilyInformed.TO_INFORM
+    assert made_by.agency is not None
+    disclosure = Disclosure.objects.create(
+        child_ref=child_id,
+        from_agency=made_by.agency,
+        to_agency=recipient,
+        purpose=purpose,
+        categories=sorted(set(categories)),
+        lawful_basis=decision.lawful_basis,
+        special_category_condition=decision.special_category_condition,
+        isp=decision.isp,
+        consent=decision.consent,
+        justification=justification.strip(),
+        reasons=list(decision.reasons),
+        conditions=decision.isp.security_conditions if decision.isp else "",
+        made_by=made_by,
+        authorised_by=decision.authorised_by,
+        urgent=decision.urgent,
+        urgent_reason=urgent_reason.strip() if decision.urgent else "",
+        made_at=now,
+        expires_at=now + dt.timedelta(days=days),
+        child_protection_override=decision.child_protection_override,
+        review=(
+            Disclosure.Review.PENDING
+            if decision.child_protection_override
+            else Disclosure.Review.NOT_NEEDED
+        ),
+        family_informed=informed,
+        family_not_informed_reason=family_not_informed_reason.strip(),
+    )
+    DisclosedEntry.objects.bulk_create(
+        [DisclosedEntry(disclosure=disclosure, concern=e) for e in decision.entries]
+    )
+    _audit_decision(
+        acted_by,
+        Action.DISCLOSE,
+        child_id,
+        purpose,
+        decision,
+        recipient,
+        object=f"disclosure:{disclosure.pk}",
+    )
+    _announce_disclosure(disclosure, share_request)
+    return disclosure
 
 
 def disclose(
@@ -423,16 +571,24 @@ def disclose(
     entry_ids: Sequence[uuid.UUID] | None = None,
     authorised_by_id: uuid.UUID | None = None,
     family_not_informed_reason: str = "",
-    share_request: ShareRequest | None = None,
-) -> Disclosure:
-    """Disclose information about a child to another agency (DOMAIN §4.4), proactively or
-    on request. Refused → Forbidden with the engine's reasons. Allowed → the entries
-    become visible to the recipient agency for the ISP's retention period; a child
-    protection override is queued for information governance review; a public-task
-    disclosure creates a "family to be informed" item unless telling them would put the
-    child at risk (recorded with the reason)."""
+    urgent: bool = False,
+    urgent_reason: str = "",
+) -> Disclosure | Authorisation:
+    """Disclose information about a child to another agency (DOMAIN §4.4). Refused →
+    Forbidden with the engine's reasons. Allowed → the entries become visible to the
+    recipient agency for the ISP's retention period; a child protection override is
+    queued for information governance review; a public-task disclosure creates a
+    "family to be informed" item unless telling them would put the child at risk.
+
+    Authorising is the senior's own act: naming a senior (`authorised_by`) shares
+    nothing yet — it asks them (an Authorisation, returned), and the share is made when
+    a senior decides (`decide_authorisation`). A senior sharing authorises it themself.
+    `urgent` with the reason shares child protection at once, recorded as shared
+    WITHOUT a senior's authorisation, flagged, and the seniors and information
+    governance of the agency are told at once."""
     authorize(actor, Action.DISCLOSE, child_id=child_id, object=f"child:{child_id}")
-    recipient, authoriser = _parties(recipient_agency_id, authorised_by_id)
+    recipient, authoriser = _parties(actor, recipient_agency_id, authorised_by_id)
+    urgently = _urgency(actor, purpose, authoriser, urgent, urgent_reason)
     decision = decide_share(
         actor,
         child_id=child_id,
@@ -442,67 +598,45 @@ def disclose(
         entry_ids=entry_ids,
         authorised_by=authoriser,
         justification=justification,
+        urgent=urgently,
     )
     if not decision.allowed:
         _audit_decision(actor, Action.DISCLOSE, child_id, purpose, decision, recipient)
         raise Forbidden(Decision.forbid(*decision.reasons))
-    now = timezone.now()
-    days = decision.isp.retention_days if decision.isp else settings.BAIRN_CP_RETENTION_DAYS
-    if decision.relies_on_consent:
-        informed = Disclosure.FamilyInformed.NOT_NEEDED
-    elif family_not_informed_reason.strip():
-        informed = Disclosure.FamilyInformed.NOT_INFORMED
-    else:
-        informed = Disclosure.FamilyInformed.TO_INFORM
-    assert actor.agency is not None
-    with transaction.atomic():
-        disclosure = Disclosure.objects.create(
-            child_ref=child_id,
-            from_agency=actor.agency,
-            to_agency=recipient,
-            purpose=purpose,
-            categories=sorted(set(categories)),
-            lawful_basis=decision.lawful_basis,
-            special_category_condition=decision.special_category_condition,
-            isp=decision.isp,
-            consent=decision.consent,
-            justification=justification.strip(),
-            reasons=list(decision.reasons),
-            conditions=decision.isp.security_conditions if decision.isp else "",
-            made_by=actor,
-            authorised_by=decision.authorised_by,
-            made_at=now,
-            expires_at=now + dt.timedelta(days=days),
-            child_protection_override=decision.child_protection_override,
-            review=(
-                Disclosure.Review.PENDING
-                if decision.child_protection_override
-                else Disclosure.Review.NOT_NEEDED
-            ),
-            family_informed=informed,
-            family_not_informed_reason=family_not_informed_reason.strip(),
-        )
-        DisclosedEntry.objects.bulk_create(
-            [DisclosedEntry(disclosure=disclosure, concern=e) for e in decision.entries]
-        )
-        _audit_decision(
+    if authoriser is not None:
+        return _ask_authorisation(
             actor,
-            Action.DISCLOSE,
-            child_id,
-            purpose,
-            decision,
-            recipient,
-            object=f"disclosure:{disclosure.pk}",
+            authoriser,
+            child_id=child_id,
+            recipient=recipient,
+            purpose=purpose,
+            categories=categories,
+            entry_ids=entry_ids,
+            justification=justification,
+            family_not_informed_reason=family_not_informed_reason,
         )
-        _announce_disclosure(disclosure, share_request)
-    return disclosure
+    with transaction.atomic():
+        return _make_disclosure(
+            made_by=actor,
+            acted_by=actor,
+            child_id=child_id,
+            recipient=recipient,
+            purpose=purpose,
+            categories=categories,
+            justification=justification,
+            decision=decision,
+            family_not_informed_reason=family_not_informed_reason,
+            urgent_reason=urgent_reason,
+        )
 
 
 def _announce_disclosure(disclosure: Disclosure, share_request: ShareRequest | None) -> None:
     """The recipient agency must be able to act on what it received: its seniors (and the
     requester, the child's Named Person or Lead Professional where they work there) are
     told and may open the child's record. Information governance of the disclosing
-    agency is told of a child protection override to review."""
+    agency is told of a child protection override to review; of one shared urgently
+    without authorisation, the disclosing agency's seniors are told at once too, and may
+    open the child's record to act on it."""
     child_id = disclosure.child_ref
     recipients: dict[uuid.UUID, Practitioner] = {}
     for senior in Practitioner.objects.filter(
@@ -537,7 +671,32 @@ def _announce_disclosure(disclosure: Disclosure, share_request: ShareRequest | N
             child_id=child_id,
             data={"disclosure_id": str(disclosure.pk), "from_agency": disclosure.from_agency.name},
         )
+    if disclosure.urgent:
+        for senior in Practitioner.objects.filter(
+            agency=disclosure.from_agency, groups__name=Role.SENIOR, is_active=True
+        ):
+            involve(
+                senior,
+                child_id,
+                Involvement.Basis.CHILD_PROTECTION_LEAD,
+                reason=f"urgent disclosure {disclosure.pk}",
+                by=disclosure.made_by,
+            )
+            notify(
+                senior,
+                Notification.Kind.URGENT_DISCLOSURE,
+                f"{disclosure.made_by.display_name} shared information about a child with "
+                f"{disclosure.to_agency.name} for child protection urgently, without a "
+                f"senior's authorisation: {disclosure.urgent_reason}",
+                child_id=child_id,
+                data={"disclosure_id": str(disclosure.pk)},
+            )
     if disclosure.review == Disclosure.Review.PENDING:
+        without = (
+            "urgently, without a senior's authorisation"
+            if disclosure.urgent
+            else "without the family's agreement"
+        )
         for lead in Practitioner.objects.filter(
             agency=disclosure.from_agency, groups__name=Role.INFORMATION_GOVERNANCE, is_active=True
         ):
@@ -545,10 +704,176 @@ def _announce_disclosure(disclosure: Disclosure, share_request: ShareRequest | N
                 lead,
                 Notification.Kind.REVIEW_NEEDED,
                 f"A child protection disclosure to {disclosure.to_agency.name} was made "
-                "without the family's agreement: review it.",
+                f"{without}: review it.",
                 child_id=None,
                 data={"disclosure_id": str(disclosure.pk)},
             )
+
+
+# --- a senior's authorisation (DOMAIN §4.4) ---------------------------------------------
+
+
+def _ask_authorisation(
+    actor: Practitioner,
+    senior: Practitioner,
+    *,
+    child_id: uuid.UUID,
+    recipient: Agency,
+    purpose: str,
+    categories: Sequence[str],
+    entry_ids: Sequence[uuid.UUID] | None,
+    justification: str,
+    family_not_informed_reason: str,
+) -> Authorisation:
+    """Ask a senior of the agency to authorise a share the rules allow with their
+    authorisation: nothing is shared yet. The senior is told at once, and may open the
+    child's record to decide."""
+    assert actor.agency is not None
+    with transaction.atomic():
+        asked = Authorisation.objects.create(
+            child_ref=child_id,
+            agency=actor.agency,
+            asked_by=actor,
+            senior=senior,
+            recipient=recipient,
+            purpose=purpose,
+            categories=sorted(set(categories)),
+            entry_ids=None if entry_ids is None else [str(e) for e in entry_ids],
+            justification=justification.strip(),
+            family_not_informed_reason=family_not_informed_reason.strip(),
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.AUTHORISATION_REQUEST,
+            object=f"authorisation:{asked.pk}",
+            child_id=child_id,
+            purpose=purpose,
+            reason=(
+                f"asked {senior.display_name} to authorise a disclosure to {recipient.name}; "
+                "nothing shared until a senior authorises it"
+            ),
+        )
+        involve(
+            senior,
+            child_id,
+            Involvement.Basis.CHILD_PROTECTION_LEAD
+            if purpose == Purpose.CHILD_PROTECTION
+            else Involvement.Basis.SHARE_REQUEST,
+            reason=f"asked to authorise {asked.pk}",
+            by=actor,
+        )
+        notify(
+            senior,
+            Notification.Kind.AUTHORISATION_REQUEST,
+            f"{actor.display_name} asks you to authorise sharing {', '.join(asked.categories)} "
+            f"about a child with {recipient.name} for {Purpose(purpose).label.lower()}. "
+            "Nothing is shared until you decide.",
+            child_id=child_id,
+            data={"authorisation_id": str(asked.pk)},
+        )
+    return asked
+
+
+def decide_authorisation(
+    actor: Practitioner, authorisation_id: uuid.UUID, *, decision: str, reason: str
+) -> Authorisation:
+    """A senior of the disclosing agency — not the one who asked — authorises the share,
+    or refuses it, with the reason (DOMAIN §4.4). Authorised: the rules are applied again
+    as they stand now, and the disclosure is made, recorded as authorised by this
+    senior. Refused: nothing is shared. The asker is told either way."""
+    asked = (
+        Authorisation.objects.select_related("asked_by__agency", "recipient", "agency")
+        .filter(pk=authorisation_id)
+        .first()
+    )
+    if asked is None:
+        raise NotVisible(authorisation_id)
+    authorize(
+        actor,
+        Action.AUTHORISATION_DECIDE,
+        child_id=asked.child_ref,
+        record=asked,
+        object=f"authorisation:{asked.pk}",
+        purpose=asked.purpose,
+    )
+    if decision not in ("authorise", "refuse"):
+        raise Invalid({"decision": "Authorise or refuse."})
+    if asked.status != Authorisation.Status.PENDING:
+        raise Conflict(f"This was already {asked.status}.", field="status")
+    if not reason.strip():
+        raise Invalid({"reason": "Record the reason for the decision."})
+    asker = asked.asked_by
+    share = None
+    if decision == "authorise":
+        if asker.agency_id != asked.agency_id or not asker.is_active:
+            refusal = ShareDecision(
+                False, (f"{asker.display_name} no longer shares for {asked.agency.name}",)
+            )
+        else:
+            refusal = share = decide_share(
+                asker,
+                child_id=asked.child_ref,
+                recipient=asked.recipient,
+                purpose=asked.purpose,
+                categories=asked.categories,
+                entry_ids=None
+                if asked.entry_ids is None
+                else [uuid.UUID(e) for e in asked.entry_ids],
+                justification=asked.justification,
+                authorised_by=actor,
+            )
+        if not refusal.allowed:
+            _audit_decision(
+                actor, Action.DISCLOSE, asked.child_ref, asked.purpose, refusal, asked.recipient
+            )
+            raise Forbidden(Decision.forbid(*refusal.reasons))
+    status = Authorisation.Status.AUTHORISED if share else Authorisation.Status.REFUSED
+    with transaction.atomic():
+        disclosure = None
+        if share is not None:
+            disclosure = _make_disclosure(
+                made_by=asker,
+                acted_by=actor,
+                child_id=asked.child_ref,
+                recipient=asked.recipient,
+                purpose=asked.purpose,
+                categories=asked.categories,
+                justification=asked.justification,
+                decision=share,
+                family_not_informed_reason=asked.family_not_informed_reason,
+            )
+        changed = Authorisation.objects.filter(
+            pk=asked.pk, status=Authorisation.Status.PENDING
+        ).update(
+            status=status,
+            decided_by=actor,
+            decided_at=timezone.now(),
+            decision_reason=reason.strip(),
+            disclosure=disclosure,
+        )
+        if not changed:  # decided by another senior a moment ago
+            raise Conflict("This was decided a moment ago.", field="status")
+        audit.record(
+            actor=actor,
+            action=Action.AUTHORISATION_DECIDE,
+            object=f"authorisation:{asked.pk}",
+            child_id=asked.child_ref,
+            purpose=asked.purpose,
+            reason=f"{status} the share asked by {asker.display_name}",
+        )
+        notify(
+            asker,
+            Notification.Kind.AUTHORISATION_DECIDED,
+            f"{actor.display_name} {status} your share with {asked.recipient.name}"
+            + (": it is made." if share else f": nothing is shared. {reason.strip()}"),
+            child_id=asked.child_ref,
+            data={
+                "authorisation_id": str(asked.pk),
+                "disclosure_id": str(disclosure.pk) if disclosure else None,
+            },
+        )
+    asked.refresh_from_db()
+    return asked
 
 
 def extend_to_amendment(old: Concern, new: Concern) -> None:
@@ -592,27 +917,18 @@ def mark_family_informed(
         )
         audit.record(
             actor=actor,
-            action="disclosure.family_informed",
+            action=AuditAction.DISCLOSURE_FAMILY_INFORMED,
             object=f"disclosure:{disclosure.pk}",
             child_id=disclosure.child_ref,
-            reason=state if informed else f"{state}: {reason.strip()}",
+            # Why not stays with the disclosure: free text may name anyone (§4.7).
+            reason=state,
+            record_agencies=audit.agencies_of(disclosure),
         )
     disclosure.refresh_from_db()
     return disclosure
 
 
 # --- share requests -------------------------------------------------------------------
-
-
-def may_decide(actor: Practitioner, request: ShareRequest) -> bool:
-    """The holder's seniors and information governance, and the child's own Named Person
-    where they work for the holder, decide a request."""
-    if actor.agency_id != request.holder_agency_id:
-        return False
-    if actor.has_role(Role.SENIOR) or actor.has_role(Role.INFORMATION_GOVERNANCE):
-        return True
-    named = current_assignee(request.child_ref, Assignment.Kind.NAMED_PERSON)
-    return named is not None and named.pk == actor.pk
 
 
 def request_share(
@@ -625,9 +941,10 @@ def request_share(
     categories: Sequence[str],
     urgency: str = ShareRequest.Urgency.ROUTINE,
 ) -> ShareRequest:
-    """Ask another agency for information about a child (DOMAIN §2). The holder's Named
-    Person for the child, seniors and information governance are told, and may open the
-    child's record to decide."""
+    """Ask another agency for information about a child (DOMAIN §2). Everyone who may
+    decide it is told (DOMAIN §4.4: the holder's practitioners involved with the child,
+    its seniors and its information governance — access.policy.share_request_deciders);
+    the seniors and information governance may open the child's record to decide."""
     authorize(actor, Action.SHARE_REQUEST_CREATE, child_id=child_id, object=f"child:{child_id}")
     holder = Agency.objects.filter(pk=holder_agency_id).first()
     errors: dict[str, str] = {}
@@ -666,27 +983,19 @@ def request_share(
             object=f"share_request:{request.pk}",
             child_id=child_id,
             purpose=purpose,
-            reason=f"to {holder.name}: {necessity.strip()}",
+            # Why it is needed stays with the request: free text may name anyone (§4.7).
+            reason=f"to agency:{holder.pk}",
+            record_agencies=[holder.pk],
         )
-        deciders: dict[uuid.UUID, Practitioner] = {
-            p.pk: p
-            for p in Practitioner.objects.filter(
-                agency=holder,
-                groups__name__in=[Role.SENIOR, Role.INFORMATION_GOVERNANCE],
-                is_active=True,
-            )
-        }
-        named = current_assignee(child_id, Assignment.Kind.NAMED_PERSON)
-        if named is not None and named.agency_id == holder.pk:
-            deciders[named.pk] = named
-        for person in deciders.values():
-            involve(
-                person,
-                child_id,
-                Involvement.Basis.SHARE_REQUEST,
-                reason=f"share request {request.pk}",
-                by=actor,
-            )
+        for person in share_request_deciders(holder.pk, child_id):
+            if person.has_role(Role.SENIOR) or person.has_role(Role.INFORMATION_GOVERNANCE):
+                involve(
+                    person,
+                    child_id,
+                    Involvement.Basis.SHARE_REQUEST,
+                    reason=f"share request {request.pk}",
+                    by=actor,
+                )
             notify(
                 person,
                 Notification.Kind.SHARE_REQUEST,
@@ -708,88 +1017,98 @@ def decide_request(
     entry_ids: Sequence[uuid.UUID] | None = None,
     family_not_informed_reason: str = "",
 ) -> ShareRequest:
-    """The holder decides: share all, share chosen entries, or decline with the reason —
-    reasons for not sharing are recorded too (practice-model.md, child protection)."""
+    """The holder decides (DOMAIN §4.4; who decides: access.rules.sharing.share_request_decider):
+    share all, share chosen entries, or decline with the reason — reasons for not sharing
+    are recorded too (practice-model.md, child protection). Nothing is written before
+    every check has passed — not even the involvement that lets a senior or information
+    governance lead who joined after the request was made open the child's record from
+    then on — and then all of it in one transaction."""
     request = (
-        ShareRequest.objects.select_related("requested_by", "holder_agency")
+        ShareRequest.objects.select_related("requested_by", "holder_agency", "requesting_agency")
         .filter(pk=request_id)
         .first()
     )
-    if request is None or request.holder_agency_id != actor.agency_id:
+    if request is None:
         raise NotVisible(request_id)
-    if decision not in ("share", "decline"):
-        raise Invalid({"decision": "Decide to share or to decline."})
-    if not may_decide(actor, request):
-        refusal = Decision.forbid(
-            "only the child's Named Person, a senior or information governance of the "
-            "holding agency decides"
-        )
-        audit.record(
-            actor=actor,
-            action=Action.SHARE_REQUEST_DECIDE,
-            outcome=audit.REFUSED,
-            object=f"share_request:{request.pk}",
-            child_id=request.child_ref,
-            purpose=request.purpose,
-            reason=refusal.reasons[0],
-        )
-        raise Forbidden(refusal)
-    # A senior or information governance lead who joined after the request was made
-    # may open the child's record to decide, as those told of it could.
-    involve(
-        actor,
-        request.child_ref,
-        Involvement.Basis.SHARE_REQUEST,
-        reason=f"share request {request.pk}",
-    )
+    child_id = request.child_ref
     authorize(
         actor,
         Action.SHARE_REQUEST_DECIDE,
-        child_id=request.child_ref,
+        child_id=child_id,
+        record=request,
         object=f"share_request:{request.pk}",
+        purpose=request.purpose,
     )
+    if decision not in ("share", "decline"):
+        raise Invalid({"decision": "Decide to share or to decline."})
     if request.status != ShareRequest.Status.PENDING:
         raise Conflict(f"This request was already {request.status}.", field="status")
     if not reason.strip():
         raise Invalid({"reason": "Record the reason for the decision."})
+    share = None
+    justification = f"Requested: {request.necessity} Decided: {reason.strip()}"
     if decision == "share":
-        disclosure = disclose(
+        share = decide_share(
             actor,
-            request.child_ref,
-            recipient_agency_id=request.requesting_agency_id,
+            child_id=child_id,
+            recipient=request.requesting_agency,
             purpose=request.purpose,
             categories=request.categories,
             entry_ids=entry_ids,
-            justification=f"Requested: {request.necessity} Decided: {reason.strip()}",
-            family_not_informed_reason=family_not_informed_reason,
-            share_request=request,
+            justification=justification,
         )
-        status = ShareRequest.Status.SHARED
-    else:
-        disclosure = None
-        status = ShareRequest.Status.DECLINED
+        if not share.allowed:
+            _audit_decision(
+                actor, Action.DISCLOSE, child_id, request.purpose, share, request.requesting_agency
+            )
+            raise Forbidden(Decision.forbid(*share.reasons))
+    status = ShareRequest.Status.SHARED if share else ShareRequest.Status.DECLINED
     with transaction.atomic():
+        changed = ShareRequest.objects.filter(
+            pk=request.pk, status=ShareRequest.Status.PENDING
+        ).update(status=status, decided_by=actor, decided_at=timezone.now())
+        if not changed:  # decided by someone else a moment ago
+            raise Conflict("This request was decided a moment ago.", field="status")
+        if not involvement_bases(actor, child_id):
+            involve(
+                actor,
+                child_id,
+                Involvement.Basis.SHARE_REQUEST,
+                reason=f"share request {request.pk}",
+            )
+        disclosure = None
+        if share is not None:
+            disclosure = _make_disclosure(
+                made_by=actor,
+                acted_by=actor,
+                child_id=child_id,
+                recipient=request.requesting_agency,
+                purpose=request.purpose,
+                categories=request.categories,
+                justification=justification,
+                decision=share,
+                family_not_informed_reason=family_not_informed_reason,
+                share_request=request,
+            )
         ShareRequest.objects.filter(pk=request.pk).update(
-            status=status,
-            decided_by=actor,
-            decided_at=timezone.now(),
-            decision_reason=reason.strip(),
-            disclosure=disclosure,
+            decision_reason=reason.strip(), disclosure=disclosure
         )
         audit.record(
             actor=actor,
             action=Action.SHARE_REQUEST_DECIDE,
             object=f"share_request:{request.pk}",
-            child_id=request.child_ref,
+            child_id=child_id,
             purpose=request.purpose,
-            reason=f"{status}: {reason.strip()}",
+            # The decision's reason stays with the request: free text (§4.7).
+            reason=str(status),
+            record_agencies=audit.agencies_of(request),
         )
         if status == ShareRequest.Status.DECLINED:
             notify(
                 request.requested_by,
                 Notification.Kind.SHARE_DECIDED,
                 f"{request.holder_agency.name} declined your request: {reason.strip()}",
-                child_id=request.child_ref,
+                child_id=child_id,
                 data={"share_request_id": str(request.pk)},
             )
     request.refresh_from_db()
@@ -832,7 +1151,9 @@ def review(
                 action=Action.REVIEW,
                 object=f"disclosure:{found.pk}",
                 child_id=found.child_ref,
-                reason=notes.strip(),
+                # The notes stay with the disclosure: free text may name anyone (§4.7).
+                reason="reviewed",
+                record_agencies=audit.agencies_of(found),
             )
         elif involvement_id is not None:
             involvement = Involvement.objects.filter(
@@ -849,5 +1170,5 @@ def review(
                 action=Action.REVIEW,
                 object=f"involvement:{involvement.pk}",
                 child_id=involvement.child_ref,
-                reason=notes.strip(),
+                reason="reviewed",
             )

@@ -1,0 +1,1 @@
+"""The sharing pages: forms, presenters and views."""
