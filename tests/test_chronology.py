@@ -9,9 +9,10 @@ import datetime as dt
 import pytest
 
 from bairn.agencies.models import Involvement
-from bairn.agencies.services import involve
+from bairn.agencies.services import add_to_team, involve
 from bairn.chronology.models import Concern, ImmutableRecord
-from tests.factories import Api, Cast, concern, practitioner
+from bairn.sharing.services import record_consent
+from tests.factories import Api, Cast, concern, corinne, practitioner
 
 TEAM = Involvement.Basis.TEAM_MEMBER
 
@@ -180,21 +181,99 @@ def test_entries_cannot_be_changed_or_deleted_even_by_code(cast: Cast) -> None:
     assert Concern.objects.get(pk=entry.pk).summary == "Original"
 
 
-def test_recorder_from_an_agency_that_knows_the_child_becomes_involved(cast: Cast) -> None:
-    nursery = cast.api("nursery_teacher")
-    assert nursery.get(f"/children/{cast.leeann.pk}").status_code == 404
-    response = nursery.post(
-        f"/children/{cast.leeann.pk}/concerns",
+NURSERY_CONCERN = {
+    "occurred_at": "2026-06-12T08:50:00+01:00",
+    "summary": "Leeann brought Trent to nursery alone",
+    "source": "observation",
+    "indicators": ["safe"],
+    "impact": "negative",
+    "significance": "medium",
+    "action_taken": "Told the head teacher",
+}
+
+
+def test_recording_is_not_reading(cast: Cast) -> None:
+    """DOMAIN §4.1 (changed): a practitioner of an agency that knows the child records a
+    concern without being involved, the Named Person is told, and the recorder sees their
+    own entries only. Before, one concern made them involved: they read the agency's
+    whole chronology, the child protection disclosure and the family's names, amended a
+    colleague's entry and withdrew a consent."""
+    leeann = cast.leeann.pk
+    colleague = concern(cast.head_teacher, cast.leeann, "Disclosed being hit at home")
+    mother = corinne(cast)
+    consent = record_consent(
+        cast.head_teacher,
+        leeann,
+        given_by=mother,
+        decision="given",
+        purposes=["wellbeing_support"],
+        recipient_agency_ids=[cast.health.pk],
+        categories=["chronology"],
+    )
+    shared = cast.api("head_teacher").post(
+        "/disclosures",
         {
-            "occurred_at": "2026-06-12T08:50:00+01:00",
-            "summary": "Leeann brought Trent to nursery alone",
-            "source": "observation",
-            "indicators": ["safe"],
-            "impact": "negative",
-            "significance": "medium",
-            "action_taken": "Told the head teacher",
+            "child_id": str(leeann),
+            "recipient_agency_id": str(cast.police.pk),
+            "purpose": "child_protection",
+            "categories": ["core", "chronology"],
+            "justification": "Leeann disclosed being hit at home",
         },
     )
+    assert shared.status_code in (201, 202), shared.content
+    nursery = cast.api("nursery_teacher")
+    assert nursery.get(f"/children/{leeann}").status_code == 404
+    response = nursery.post(f"/children/{leeann}/concerns", NURSERY_CONCERN)
     assert response.status_code == 201, response.content
-    assert nursery.get(f"/children/{cast.leeann.pk}").status_code == 200
-    assert response.json()["recorded_by"] == "Aisha Khan"
+    own = response.json()
+    assert own["recorded_by"] == "Aisha Khan"
+    assert own["visible_because"] == "own_agency"
+    # The Named Person is told.
+    notes = cast.api("head_teacher").get("/notifications").json()["notifications"]
+    assert any(n["kind"] == "concern_recorded" and "Aisha Khan" in n["text"] for n in notes), notes
+    # Her own entry, and amending it, are hers; its history shows only her versions.
+    assert nursery.get(f"/concerns/{own['id']}").status_code == 200
+    amended = nursery.post(
+        f"/concerns/{own['id']}/amendments", {"reason": "Wrong time", "summary": "Corrected"}
+    )
+    assert amended.status_code == 201, amended.content
+    detail = nursery.get(f"/concerns/{amended.json()['id']}").json()
+    assert [h["id"] for h in detail["history"]] == [own["id"]]
+    # Nothing else of the child's record.
+    for path in (
+        f"/children/{leeann}",
+        f"/children/{leeann}/chronology",
+        f"/children/{leeann}/people",
+        f"/children/{leeann}/team",
+        f"/children/{leeann}/disclosures",
+        f"/children/{leeann}/consents",
+        f"/concerns/{colleague.pk}",
+    ):
+        assert nursery.get(path).status_code == 404, path
+    assert (
+        nursery.post(
+            f"/concerns/{colleague.pk}/amendments", {"reason": "Wrong", "summary": "Changed"}
+        ).status_code
+        == 404
+    )
+    assert (
+        nursery.post(f"/consents/{consent.pk}/withdraw", {"reason": "The mother said so"})
+    ).status_code == 404
+    assert Concern.objects.get(pk=colleague.pk).summary == "Disclosed being hit at home"
+    assert not Involvement.objects.filter(practitioner=cast.nursery_teacher).exists()
+    # Reading more needs the team (or an assignment, or a flagged break glass).
+    add_to_team(cast.head_teacher, leeann, cast.nursery_teacher.pk, reason="Trent's key worker")
+    assert nursery.get(f"/children/{leeann}/chronology").status_code == 200
+
+
+def test_a_recorded_concern_from_before_the_rule_lets_nobody_in(cast: Cast) -> None:
+    """Involvements made by recording under the old rule stay on the record but let
+    nobody see the child (DOMAIN §4.1)."""
+    concern(cast.nursery_teacher, cast.leeann, "Leeann alone at the gate")
+    involve(cast.nursery_teacher, cast.leeann.pk, Involvement.Basis.RECORDED_CONCERN)
+    nursery = cast.api("nursery_teacher")
+    assert nursery.get(f"/children/{cast.leeann.pk}").status_code == 404
+    assert nursery.get(f"/children/{cast.leeann.pk}/chronology").status_code == 404
+    assert not [c for c in nursery.get("/children").json() if c["id"] == str(cast.leeann.pk)]
+    team = cast.api("head_teacher").get(f"/children/{cast.leeann.pk}/team").json()["team"]
+    assert "Aisha Khan" not in {m["practitioner"]["name"] for m in team}

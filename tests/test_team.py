@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from bairn.agencies.models import Involvement
-from bairn.agencies.services import assign
+from bairn.agencies.services import add_to_team, assign
 from tests.factories import Cast, concern
 from tests.web import web_client
 
@@ -56,7 +56,8 @@ def test_the_named_person_brings_a_police_officer_into_the_team(cast: Cast) -> N
     assert recorded.status_code == 201, recorded.content
     team = cast.api("head_teacher").get(team_url(cast)).json()["team"]
     bases = {m["practitioner"]["name"]: m["bases"] for m in team}
-    assert sorted(bases["PC Jamie Wallace"]) == ["recorded_concern", "team_member"]
+    # Recording adds no reason to be involved (DOMAIN §4.1: recording is not reading).
+    assert sorted(bases["PC Jamie Wallace"]) == ["team_member"]
     assert sorted(bases["Elaine Ross"]) == ["created_record", "named_person"]
 
 
@@ -72,19 +73,29 @@ def test_leaving_the_team_ends_that_reason_only(cast: Cast) -> None:
     again = head.delete(f"{team_url(cast)}/{cast.police_officer.pk}")
     assert again.status_code == 422
     # Someone involved for another reason stays involved.
+    assign(cast.head_teacher, cast.leeann.pk, "lead_professional", cast.social_worker.pk)
+    worker = {"practitioner_id": str(cast.social_worker.pk), "reason": "Family support"}
+    assert head.post(team_url(cast), worker).status_code == 201
+    assert head.delete(f"{team_url(cast)}/{cast.social_worker.pk}").status_code == 200
+    assert cast.api("social_worker").get(f"/children/{cast.leeann.pk}").status_code == 200
+    assert Involvement.objects.filter(
+        practitioner=cast.social_worker, basis="team_member", ended_at__isnull=False
+    ).exists()
+    # A concern recorded is no reason to stay: recording is not reading (DOMAIN §4.1).
     concern(cast.class_teacher, cast.leeann, "Upset at home time")
     teacher = {"practitioner_id": str(cast.class_teacher.pk), "reason": "Class teacher"}
     assert head.post(team_url(cast), teacher).status_code == 201
     assert head.delete(f"{team_url(cast)}/{cast.class_teacher.pk}").status_code == 200
-    assert cast.api("class_teacher").get(f"/children/{cast.leeann.pk}").status_code == 200
-    assert Involvement.objects.filter(
-        practitioner=cast.class_teacher, basis="team_member", ended_at__isnull=False
-    ).exists()
+    assert cast.api("class_teacher").get(f"/children/{cast.leeann.pk}").status_code == 404
 
 
 def test_who_may_change_the_team(cast: Cast) -> None:
     body = {"practitioner_id": str(cast.police_officer.pk), "reason": REASON}
-    concern(cast.class_teacher, cast.leeann, "Upset at home time")
+    # Having recorded a concern, the nursery teacher sees nothing of the team (§4.1).
+    concern(cast.nursery_teacher, cast.leeann, "Upset at home time")
+    assert cast.api("nursery_teacher").get(team_url(cast)).status_code == 404
+    assert cast.api("nursery_teacher").post(team_url(cast), body).status_code == 404
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
     refused = cast.api("class_teacher").post(team_url(cast), body)
     assert refused.status_code == 403
     assert "Named Person or Lead Professional" in refused.json()["reasons"][0]
@@ -139,12 +150,14 @@ def test_the_team_on_the_childs_page(cast: Cast) -> None:
     assert sent.status_code == 302
     shown = head.get(child_page).content.decode()
     assert "PC Jamie Wallace" in shown
-    assert REASON in shown
+    # Why they joined is told within their own agency only: it is often what police know.
+    assert REASON not in shown
+    assert REASON in web_client(cast.police_officer).get(child_page).content.decode()
     removed = head.post(f"{child_page}/team/{cast.police_officer.pk}/remove")
     assert removed.status_code == 302
     assert "PC Jamie Wallace" not in head.get(child_page).content.decode()
     # Involved but neither Named Person nor Lead Professional: no way to change the team.
-    concern(cast.class_teacher, cast.leeann, "Upset at home time")
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
     teacher = web_client(cast.class_teacher)
     assert f"{child_page}/team/new" not in teacher.get(child_page).content.decode()
     assert teacher.get(f"{child_page}/team/new").status_code == 403

@@ -5,15 +5,18 @@ the access policy: the test shows who may and who may not."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import pytest
 from django.utils.html import escape
 
 from bairn.access.policy import current_assignee
 from bairn.agencies.models import Involvement
+from bairn.agencies.services import add_to_team
 from bairn.audit.models import AuditEvent
 from bairn.people.chi import make_chi
 from bairn.people.models import Child, ChildRelationship
-from tests.factories import Cast, concern, practitioner
+from tests.factories import Cast, concern, corinne, practitioner
 from tests.web import web_client
 
 AVA_DOB = dt.date(2018, 9, 30)
@@ -155,10 +158,11 @@ def test_the_named_person_hands_over_to_another_named_person(cast: Cast) -> None
     url = f"/children/{cast.leeann.pk}/named-person"
     assert url in browser.get(f"/children/{cast.leeann.pk}").content.decode()
     form = browser.get(url).content.decode()
-    # Only those who hold the role are offered: the head teacher, the deputy and the
-    # health visitor; not the class teacher.
+    # Only colleagues of the Named Person's agency who hold the role are offered: the
+    # deputy; not the class teacher, nor the health visitor of another agency (that
+    # would be a transition, with a receipt).
     assert "Iain Deputy" in form
-    assert escape("Fiona McLeod") in form
+    assert escape("Fiona McLeod") not in form
     assert "Tom Baird" not in form
     refused = browser.post(url, {"practitioner": str(cast.class_teacher.pk)})
     assert "Select a valid choice" in refused.content.decode()
@@ -172,7 +176,8 @@ def test_the_named_person_hands_over_to_another_named_person(cast: Cast) -> None
 
 
 def test_who_may_change_the_named_person_and_lead_professional(cast: Cast) -> None:
-    concern(cast.class_teacher, cast.leeann)  # involved, but neither assignee nor senior
+    # On the team, but neither assignee nor senior.
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
     teacher = web_client(cast.class_teacher)
     child_page = teacher.get(f"/children/{cast.leeann.pk}").content.decode()
     assert '/named-person"' not in child_page
@@ -182,7 +187,7 @@ def test_who_may_change_the_named_person_and_lead_professional(cast: Cast) -> No
         f"/children/{cast.leeann.pk}/named-person", {"practitioner": str(cast.class_teacher.pk)}
     )
     assert answer.status_code == 403
-    assert "only the current Named Person or a senior" in answer.content.decode()
+    assert "only the Named Person or a senior of their agency" in answer.content.decode()
     assert current_assignee(cast.leeann.pk, "named_person") == cast.head_teacher
     outsider = web_client(cast.charlie)
     for role in ("named-person", "lead-professional"):
@@ -193,3 +198,165 @@ def test_who_may_change_the_named_person_and_lead_professional(cast: Cast) -> No
     )
     assert lead.status_code == 302
     assert current_assignee(cast.leeann.pk, "lead_professional") == cast.social_worker
+
+
+# --- "Who works with this child": who, their agency and role, nothing they recorded -----
+
+JOINED = "Attended an incident at the family home; child concern report"
+
+
+def _team_section(html: str) -> str:
+    return html.split("Who works with")[1].split('id="chronology"')[0]
+
+
+def test_who_works_with_the_child_shows_who_agency_and_role_only(cast: Cast) -> None:
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.police_officer.pk, reason=JOINED)
+    # Police record a restricted child protection concern: their senior is involved, as
+    # told of it; nobody outside police may learn that such an entry exists.
+    concern(
+        cast.police_officer,
+        cast.leeann,
+        "Intelligence about an adult in the household",
+        significance="child_protection",
+        restricted=True,
+    )
+    assert Involvement.objects.filter(
+        child_ref=cast.leeann.pk, practitioner=cast.police_sergeant, ended_at=None
+    ).exists()
+    school = _team_section(
+        web_client(cast.head_teacher).get(f"/children/{cast.leeann.pk}").content.decode()
+    )
+    assert "PC Jamie Wallace" in school
+    assert "Police Scotland" in school
+    assert "Working with the child" in school
+    assert escape(JOINED) not in school
+    assert "DS Karen Murray" not in school
+    assert "child protection concern" not in school
+    # The API's list is the same read.
+    team = cast.api("head_teacher").get(f"/children/{cast.leeann.pk}/team").json()["team"]
+    assert {m["practitioner"]["name"] for m in team} == {"Elaine Ross", "PC Jamie Wallace"}
+    assert {m["team_reason"] for m in team} == {""}
+    # Within police, who is involved and why is police's own.
+    police = _team_section(
+        web_client(cast.police_sergeant).get(f"/children/{cast.leeann.pk}").content.decode()
+    )
+    assert escape(JOINED) in police
+    assert "DS Karen Murray" in police
+
+
+def test_the_childs_page_offers_only_what_the_viewer_may_do(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bairn.access import policy
+
+    corinne(cast)
+    add = f"/children/{cast.leeann.pk}/people/new"
+    child_page = f"/children/{cast.leeann.pk}"
+    head = web_client(cast.head_teacher)
+    shown = head.get(child_page).content.decode()
+    assert "/change" in shown
+    assert add in shown
+    # A policy under which the household is read but not changed: the page offers no
+    # change, and the forms refuse.
+    decide = policy.decide
+    withheld = {policy.Action.PEOPLE_CHANGE, policy.Action.PEOPLE_ADD}
+
+    def refusing(actor: Any, action: Any, **kwargs: Any) -> Any:
+        if action in withheld:
+            return policy.Decision.forbid("not in this test's policy")
+        return decide(actor, action, **kwargs)
+
+    monkeypatch.setattr(policy, "decide", refusing)
+    shown = head.get(child_page).content.decode()
+    assert "Corinne Cairns" in shown
+    assert "/change" not in shown
+    assert add not in shown
+    assert head.get(add).status_code == 403
+
+
+def test_the_home_page_lists_my_children_through_the_policy_as_the_api_does(cast: Cast) -> None:
+    """One read for the page and GET /children: the same children, audited once."""
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.police_officer.pk, reason="Community")
+    officer = web_client(cast.police_officer)
+    before = AuditEvent.objects.count()
+    home = officer.get("/").content.decode()
+    written = list(AuditEvent.objects.order_by("seq")[before:].values_list("action", "outcome"))
+    assert written.count(("child.list", "allowed")) == 1
+    assert "Leeann Cairns" in home
+    assert "Trent" not in home
+    listed = cast.api("police_officer").get("/children").json()
+    assert [(c["given_name"], c["your_involvement"]) for c in listed] == [
+        ("Leeann", ["team_member"])
+    ]
+    # An administrator works with no child's record: the home page lists none, and
+    # refuses nothing.
+    before = AuditEvent.objects.count()
+    assert web_client(cast.admin).get("/").status_code == 200
+    assert not AuditEvent.objects.filter(seq__gt=before, outcome="refused").exists()
+
+
+def test_every_form_takes_a_date_as_any_other_does(cast: Cast) -> None:
+    """One date field for the pages: a date the plan's form takes (14.03.2017), finding
+    a child takes too."""
+    from bairn.web.forms import UkDateField
+
+    for typed in ("14/03/2017", "2017-03-14", "14 03 2017", "14-03-2017", "14.03.2017"):
+        assert UkDateField().clean(typed) == dt.date(2017, 3, 14), typed
+        found = web_client(cast.charlie).post(
+            "/find",
+            {
+                "given_name": "Leeann",
+                "family_name": "Cairns",
+                "date_of_birth": typed,
+                "postcode": "KY1 2AB",
+            },
+        )
+        assert found.status_code == 200
+        assert "Elaine Ross" in found.content.decode(), typed
+
+
+def test_recording_without_being_involved_lands_on_the_recorders_own_entry(cast: Cast) -> None:
+    """Recording is not reading (DOMAIN §4.1): the nursery teacher records about Leeann,
+    whom her school knows; she is not sent to Leeann's page (which is not found to her)
+    but shown who was told and her own entry."""
+    concern(cast.head_teacher, cast.leeann, "Leeann upset at drop-off")
+    nursery = web_client(cast.nursery_teacher)
+    form = nursery.get(f"/children/{cast.leeann.pk}/concerns/new").content.decode()
+    assert f'href="/children/{cast.leeann.pk}"' not in form  # no way back to a 404
+    sent = nursery.post(
+        f"/children/{cast.leeann.pk}/concerns/new",
+        {
+            "occurred_at": "12/06/2026 08:50",
+            "summary": "Leeann brought Trent to nursery alone",
+            "source": "observation",
+            "indicators": ["safe"],
+            "impact": "negative",
+            "significance": "medium",
+        },
+    )
+    assert sent.status_code == 302, sent.content.decode()
+    assert sent["Location"].startswith("/concerns/")
+    page = nursery.get(sent["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert escape(
+        "The concern is recorded. Elaine Ross, Leeann's Named Person, has been told."
+    ) in (html)
+    assert "Leeann brought Trent to nursery alone" in html
+    assert "You recorded it" in html
+    assert "Leeann upset at drop-off" not in html
+    assert nursery.get(f"/children/{cast.leeann.pk}").status_code == 404
+    # Someone involved goes back to the child's page, as before.
+    head = web_client(cast.head_teacher)
+    again = head.post(
+        f"/children/{cast.leeann.pk}/concerns/new",
+        {
+            "occurred_at": "12/06/2026 09:10",
+            "summary": "Spoke with Leeann",
+            "source": "observation",
+            "indicators": ["safe"],
+            "impact": "neutral",
+            "significance": "low",
+        },
+    )
+    assert again["Location"] == f"/children/{cast.leeann.pk}"

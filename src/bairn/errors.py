@@ -19,3 +19,13 @@ class Conflict(Exception):
         self.message = message
         self.field = field
         self.extra = extra
+
+
+class TooMany(Exception):
+    """Too many requests of one kind in a while (→ 429): try again after `retry_after`
+    seconds. Nothing was done."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after

@@ -11,13 +11,16 @@ from ninja import Router, Status
 from pydantic import Field
 
 from bairn.access.declare import policy
-from bairn.access.policy import Action, authorize, current_assignee, involved_children
+from bairn.access.lookup import CHILD, NONE
+from bairn.access.policy import Action, current_assignee
+from bairn.agencies import queries as agency_queries
 from bairn.agencies import services as agency_services
-from bairn.agencies.models import Assignment, NamedPersonOffer, Practitioner
+from bairn.agencies.models import Assignment, Involvement, NamedPersonOffer, Practitioner
 from bairn.api.main import actor
 from bairn.api.schemas import (
     ERRORS,
     Day,
+    DetailOut,
     Input,
     Name,
     Postcode,
@@ -26,6 +29,8 @@ from bairn.api.schemas import (
     Text,
     parse_id,
 )
+from bairn.api.stepup import StepUpIn, require_fresh_otp
+from bairn.people import queries as child_queries
 from bairn.people import services
 from bairn.people.models import Child, ChildRelationship
 from bairn.reference import Relationship, Sex
@@ -131,6 +136,11 @@ class NamedPersonContact(Input):
 class MatchOut(Input):
     matched: bool
     named_person: NamedPersonContact | None
+    named_persons: list[NamedPersonContact] = Field(
+        description="Every Named Person of the records that match, the oldest record first; "
+        "`named_person` is the first. More than one only where a child was recorded twice "
+        "before duplicates were refused."
+    )
 
 
 class PersonIn(Input):
@@ -214,7 +224,7 @@ class TeamOut(Input):
     team: list[TeamMemberOut]
 
 
-class BreakGlassIn(Input):
+class BreakGlassIn(StepUpIn):
     reason: Reason
 
 
@@ -291,59 +301,58 @@ def person_out(rel: ChildRelationship) -> dict[str, object]:
 
 
 @router.post("", response={201: ChildOut, **ERRORS})
-@policy(Action.CHILD_CREATE)
+@policy(Action.CHILD_CREATE, lookup=NONE)
 def create_child(request: HttpRequest, payload: ChildIn) -> Status[dict[str, object]]:
     """Record a child. The caller becomes involved with them."""
     me = actor(request)
     data = payload.model_dump()
     data["sex"] = payload.sex.value if payload.sex else ""
     child = services.create_child(me, **data)
-    return Status(201, child_out(child, ["created_record"]))
+    return Status(201, child_out(child, [Involvement.Basis.CREATED_RECORD.value]))
 
 
 @router.get("", response={200: list[ChildSummaryOut], **ERRORS})
-@policy(Action.CHILD_LIST)
+@policy(Action.CHILD_LIST, lookup=NONE)
 def list_children(request: HttpRequest) -> list[dict[str, object]]:
-    """The children the caller is involved with, and why."""
-    me = actor(request)
-    authorize(me, Action.CHILD_LIST, object="children")
-    bases: dict[uuid.UUID, set[str]] = {}
-    for ref, basis in involved_children(me).values_list("child_ref", "basis"):
-        bases.setdefault(ref, set()).add(basis)
-    children = Child.objects.filter(pk__in=list(bases))
+    """The children the caller is involved with, and why (the home page's list)."""
     return [
         {
-            "id": c.pk,
-            "given_name": c.given_name,
-            "family_name": c.family_name,
-            "date_of_birth": c.date_of_birth,
-            "your_involvement": sorted(bases[c.pk]),
+            "id": c.child.pk,
+            "given_name": c.child.given_name,
+            "family_name": c.child.family_name,
+            "date_of_birth": c.child.date_of_birth,
+            "your_involvement": list(c.bases),
         }
-        for c in children
+        for c in child_queries.my_children(actor(request))
     ]
 
 
-@router.post("/match", response={200: MatchOut, **ERRORS})
-@policy(Action.CHILD_MATCH)
+def named_person_contact(named: Practitioner) -> dict[str, object]:
+    return {
+        "name": named.display_name,
+        "agency": named.agency.name if named.agency else None,
+        "email": named.email,
+        "phone": named.phone,
+    }
+
+
+@router.post("/match", response={200: MatchOut, 429: DetailOut, **ERRORS})
+@policy(Action.CHILD_MATCH, lookup=NONE)
 def match(request: HttpRequest, payload: MatchIn) -> dict[str, object]:
-    """Is this child known, and who is their Named Person? Nothing else is revealed."""
+    """Is this child known, and who is their Named Person? Nothing else is revealed.
+    More than BAIRN_MATCH_LIMIT searches in BAIRN_MATCH_WINDOW_MINUTES (20 in 10 by
+    default) by one practitioner are refused with 429."""
     result = services.match(actor(request), **payload.model_dump())
     named = result.named_person
     return {
         "matched": result.matched,
-        "named_person": None
-        if named is None
-        else {
-            "name": named.display_name,
-            "agency": named.agency.name if named.agency else None,
-            "email": named.email,
-            "phone": named.phone,
-        },
+        "named_person": None if named is None else named_person_contact(named),
+        "named_persons": [named_person_contact(p) for p in result.named_persons],
     }
 
 
 @router.get("/{child_id}", response={200: ChildOut, **ERRORS})
-@policy(Action.CHILD_READ)
+@policy(Action.CHILD_READ, lookup=CHILD)
 def get_child(request: HttpRequest, child_id: str) -> dict[str, object]:
     me = actor(request)
     child = services.get_child(me, parse_id(child_id))
@@ -353,7 +362,7 @@ def get_child(request: HttpRequest, child_id: str) -> dict[str, object]:
 
 
 @router.post("/{child_id}/people", response={201: PersonOut, **ERRORS})
-@policy(Action.PEOPLE_ADD)
+@policy(Action.PEOPLE_ADD, lookup=CHILD)
 def add_person(request: HttpRequest, child_id: str, payload: PersonIn) -> Status[dict[str, object]]:
     data = payload.model_dump()
     data["relationship"] = payload.relationship.value
@@ -362,14 +371,14 @@ def add_person(request: HttpRequest, child_id: str, payload: PersonIn) -> Status
 
 
 @router.get("/{child_id}/people", response={200: PeopleOut, **ERRORS})
-@policy(Action.PEOPLE_READ)
+@policy(Action.PEOPLE_READ, lookup=CHILD)
 def list_people(request: HttpRequest, child_id: str) -> dict[str, object]:
     rels = services.list_people(actor(request), parse_id(child_id))
     return {"people": [person_out(r) for r in rels]}
 
 
 @router.patch("/{child_id}/people/{person_id}", response={200: PersonOut, **ERRORS})
-@policy(Action.PEOPLE_CHANGE)
+@policy(Action.PEOPLE_CHANGE, lookup=CHILD)
 def change_person(
     request: HttpRequest, child_id: str, person_id: str, payload: PersonChangeIn
 ) -> dict[str, object]:
@@ -383,15 +392,11 @@ def change_person(
 
 
 @router.get("/{child_id}/household-changes", response={200: ChangesOut, **ERRORS})
-@policy(Action.PEOPLE_READ)
+@policy(Action.PEOPLE_READ, lookup=CHILD)
 def household_changes(request: HttpRequest, child_id: str) -> dict[str, object]:
     """Every change to the people around the child, oldest first, with what it was."""
     changes = services.household_changes(actor(request), parse_id(child_id))
-    names = dict(
-        Practitioner.objects.filter(pk__in={c.changed_by_ref for c in changes}).values_list(
-            "pk", "full_name"
-        )
-    )
+    names = agency_queries.practitioner_names(c.changed_by_ref for c in changes)
     return {
         "changes": [
             {
@@ -423,14 +428,14 @@ def _assign(request: HttpRequest, child_id: str, kind: str, payload: AssignIn) -
 
 
 @router.put("/{child_id}/named-person", response={200: AssignmentOut, **ERRORS})
-@policy(Action.NAMED_PERSON_ASSIGN)
+@policy(Action.NAMED_PERSON_ASSIGN, lookup=CHILD)
 def put_named_person(request: HttpRequest, child_id: str, payload: AssignIn) -> dict[str, object]:
     """Assign the child's Named Person (who must hold that role)."""
     return _assign(request, child_id, Assignment.Kind.NAMED_PERSON, payload)
 
 
 @router.put("/{child_id}/lead-professional", response={200: AssignmentOut, **ERRORS})
-@policy(Action.LEAD_PROFESSIONAL_ASSIGN)
+@policy(Action.LEAD_PROFESSIONAL_ASSIGN, lookup=CHILD)
 def put_lead_professional(
     request: HttpRequest, child_id: str, payload: AssignIn
 ) -> dict[str, object]:
@@ -439,7 +444,7 @@ def put_lead_professional(
 
 
 @router.post("/{child_id}/named-person-offer", response={201: OfferOut, **ERRORS})
-@policy(Action.NAMED_PERSON_OFFER)
+@policy(Action.NAMED_PERSON_OFFER, lookup=CHILD)
 def answer_offer(
     request: HttpRequest, child_id: str, payload: OfferIn
 ) -> Status[dict[str, object]]:
@@ -453,12 +458,10 @@ def answer_offer(
 
 
 @router.get("/{child_id}/named-person-offer", response={200: OffersOut, **ERRORS})
-@policy(Action.CHILD_READ)
+@policy(Action.CHILD_READ, lookup=CHILD)
 def offer_history(request: HttpRequest, child_id: str) -> dict[str, object]:
     """Every answer the family gave to the Named Person offer, oldest first."""
-    me = actor(request)
-    child = services.get_child(me, parse_id(child_id))
-    answers = NamedPersonOffer.objects.filter(child_ref=child.pk).select_related("recorded_by")
+    answers = child_queries.offer_history(actor(request), parse_id(child_id))
     return {"answers": [offer_out(a) for a in answers]}
 
 
@@ -475,14 +478,14 @@ def team_out(rows: list[agency_services.TeamMember]) -> list[dict[str, object]]:
 
 
 @router.get("/{child_id}/team", response={200: TeamOut, **ERRORS})
-@policy(Action.TEAM_READ)
+@policy(Action.TEAM_READ, lookup=CHILD)
 def get_team(request: HttpRequest, child_id: str) -> dict[str, object]:
     """Who works with the child now, and why: everyone involved (DOMAIN §4.1)."""
     return {"team": team_out(agency_services.team(actor(request), parse_id(child_id)))}
 
 
 @router.post("/{child_id}/team", response={201: TeamMemberOut, **ERRORS})
-@policy(Action.TEAM_CHANGE)
+@policy(Action.TEAM_CHANGE, lookup=CHILD)
 def add_to_team(request: HttpRequest, child_id: str, payload: TeamIn) -> Status[dict[str, object]]:
     """The Named Person or Lead Professional brings a practitioner of any agency into the
     team around the child, with the reason. They are told, and become involved: they see
@@ -494,7 +497,7 @@ def add_to_team(request: HttpRequest, child_id: str, payload: TeamIn) -> Status[
 
 
 @router.delete("/{child_id}/team/{practitioner_id}", response={200: TeamOut, **ERRORS})
-@policy(Action.TEAM_CHANGE)
+@policy(Action.TEAM_CHANGE, lookup=CHILD, also=(Action.TEAM_READ,))
 def remove_from_team(
     request: HttpRequest, child_id: str, practitioner_id: str
 ) -> dict[str, object]:
@@ -507,12 +510,13 @@ def remove_from_team(
 
 
 @router.post("/{child_id}/involvement", response={201: InvolvementOut, **ERRORS})
-@policy(Action.BREAK_GLASS)
+@policy(Action.BREAK_GLASS, lookup=CHILD)
 def break_glass(
     request: HttpRequest, child_id: str, payload: BreakGlassIn
 ) -> Status[dict[str, object]]:
     """Break glass: declare involvement in an emergency, with a reason. It works at once,
     is flagged, and is reviewed by information governance."""
+    require_fresh_otp(request, actor(request), "breaking glass")
     inv = agency_services.break_glass(actor(request), parse_id(child_id), payload.reason)
     return Status(
         201,

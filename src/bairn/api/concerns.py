@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from pydantic import Field
 
 from bairn.access.declare import policy
+from bairn.access.lookup import CHILD, ENTRY
 from bairn.access.policy import Action
 from bairn.api.main import actor
 from bairn.api.schemas import (
@@ -125,7 +126,7 @@ def concern_out(entry: Concern, visible_because: str) -> dict[str, object]:
 
 
 @router.post("/children/{child_id}/concerns", response={201: ConcernOut, **ERRORS})
-@policy(Action.CONCERN_CREATE)
+@policy(Action.CONCERN_CREATE, lookup=CHILD)
 def record_concern(
     request: HttpRequest, child_id: str, payload: ConcernIn
 ) -> Status[dict[str, object]]:
@@ -136,7 +137,7 @@ def record_concern(
 
 
 @router.post("/concerns/{concern_id}/amendments", response={201: ConcernOut, **ERRORS})
-@policy(Action.CONCERN_AMEND)
+@policy(Action.CONCERN_AMEND, lookup=ENTRY)
 def amend_concern(
     request: HttpRequest, concern_id: str, payload: AmendmentIn
 ) -> Status[dict[str, object]]:
@@ -148,7 +149,7 @@ def amend_concern(
 
 
 @router.get("/concerns/{concern_id}", response={200: ConcernDetailOut, **ERRORS})
-@policy(Action.CONCERN_READ)
+@policy(Action.CONCERN_READ, lookup=ENTRY)
 def get_concern(request: HttpRequest, concern_id: str) -> dict[str, object]:
     """One entry, with the versions it superseded (oldest first)."""
     seen, history = queries.concern(actor(request), parse_id(concern_id))
@@ -168,7 +169,7 @@ class ChronologyFilter(Input):
 
 
 @router.get("/children/{child_id}/chronology", response={200: ChronologyOut, **ERRORS})
-@policy(Action.CHRONOLOGY_READ)
+@policy(Action.CHRONOLOGY_READ, lookup=CHILD)
 def chronology(
     request: HttpRequest, child_id: str, filters: Query[ChronologyFilter]
 ) -> dict[str, object]:

@@ -9,10 +9,18 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from bairn.access.policy import Action, authorize, visible_because, visible_entries
+from bairn.access.policy import (
+    Action,
+    authorize,
+    involvement_bases,
+    own_entries,
+    visible_because,
+    visible_entries,
+)
 from bairn.agencies.models import Practitioner
 from bairn.chronology.models import Concern, ConcernIndicator
 from bairn.errors import Invalid
+from bairn.people.models import Child
 from bairn.sharing.engine import entry_disclosures
 
 
@@ -71,7 +79,9 @@ def concern(actor: Practitioner, concern_id: uuid.UUID) -> tuple[Seen, list[Conc
     assert found is not None
     history: list[Concern] = []
     cursor = found.amends_id
-    visible = Concern.objects.filter(visible_entries(actor))
+    # Someone who only recorded sees the versions they recorded, nothing more (§4.1).
+    involved = bool(involvement_bases(actor, found.child_ref))
+    visible = Concern.objects.filter(visible_entries(actor) if involved else own_entries(actor))
     while cursor is not None:
         previous = _with_relations(visible.filter(pk=cursor)).first()
         if previous is None:
@@ -81,3 +91,39 @@ def concern(actor: Practitioner, concern_id: uuid.UUID) -> tuple[Seen, list[Conc
     history.reverse()
     disclosures = entry_disclosures(actor, found.child_ref)
     return Seen(found, visible_because(actor, found, disclosures)), history
+
+
+def told_of(entry: Concern) -> list[Practitioner]:
+    """Who was told of an entry when it was recorded (DOMAIN §5), for the recorder's
+    confirmation: the Named Person, the Lead Professional, seniors for child protection."""
+    from bairn.notify.models import Notification
+
+    told = Notification.objects.filter(
+        child_ref=entry.child_ref, data__concern_id=str(entry.pk)
+    ).select_related("recipient__agency")
+    unique = {n.recipient_id: n.recipient for n in told}
+    return list(unique.values())
+
+
+def child_name(actor: Practitioner, entry: Concern) -> str:
+    """The name of the child an entry is about, for someone who may read the entry (the
+    recorder knew it: they chose the child to record about)."""
+    authorize(actor, Action.CONCERN_READ, record=entry, object=f"concern:{entry.pk}")
+    found = Child.objects.filter(pk=entry.child_ref).only("given_name", "family_name").first()
+    return f"{found.given_name} {found.family_name}" if found else ""
+
+
+def releases_restricted(
+    agency_id: uuid.UUID | None, child_id: uuid.UUID | None, entry_ids: Sequence[uuid.UUID] | None
+) -> bool:
+    """Whether sharing these entries (None: every current one) of the agency's about the
+    child would release a restricted entry: the API then asks for a fresh two-factor code
+    (api/stepup.py). It says nothing to the caller, only whether to ask."""
+    if agency_id is None or child_id is None:
+        return False
+    qs = Concern.objects.filter(
+        agency_id=agency_id, child_ref=child_id, restricted=True, amended_by__isnull=True
+    )
+    if entry_ids is not None:
+        qs = qs.filter(pk__in=list(entry_ids))
+    return qs.exists()

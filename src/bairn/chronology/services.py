@@ -11,8 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bairn.access.policy import Action, authorize
-from bairn.agencies.models import Involvement, Practitioner
-from bairn.agencies.services import involve
+from bairn.agencies.models import Practitioner
 from bairn.audit import services as audit
 from bairn.chronology import alerts
 from bairn.chronology.models import Concern, ConcernIndicator
@@ -82,9 +81,11 @@ def record_concern(
     withheld_reason: str = "",
     recorded_at: dt.datetime | None = None,
 ) -> Concern:
-    """Record a wellbeing concern (DOMAIN §2). The recorder becomes involved (§4.1); the
-    Named Person, Lead Professional and, for child protection, the agency's seniors are
-    told (§5); the pattern is checked (§5). `recorded_at` is for imports only."""
+    """Record a wellbeing concern (DOMAIN §2). Recording is not reading (§4.1): a
+    practitioner of an agency that knows the child may record without being involved,
+    and then sees their own entries only; recording makes nobody involved. The Named
+    Person, Lead Professional and, for child protection, the agency's seniors are told
+    (§5); the pattern is checked (§5). `recorded_at` is for imports only."""
     authorize(actor, Action.CONCERN_CREATE, child_id=child_id, object=f"child:{child_id}")
     ordered = _validate(
         occurred_at=occurred_at,
@@ -114,13 +115,14 @@ def record_concern(
             withheld_reason=withheld_reason if withheld_from_family else "",
             indicators=ordered,
         )
-        involve(actor, child_id, Involvement.Basis.RECORDED_CONCERN)
         audit.record(
             actor=actor,
             action=Action.CONCERN_CREATE,
             object=f"concern:{entry.pk}",
             child_id=child_id,
-            reason=f"significance {significance}",
+            # Nothing of the entry itself (DOMAIN §4.7): not its text, nor how significant
+            # or protected it is; the entry is named by its id.
+            record_agencies=[entry.agency_id],
         )
         alerts.announce(entry)
         alerts.check_pattern(child_id)
@@ -205,7 +207,10 @@ def amend_concern(
                 action=Action.CONCERN_AMEND,
                 object=f"concern:{entry.pk}",
                 child_id=old.child_ref,
-                reason=f"amends concern:{old.pk}: {reason.strip()}",
+                # The reason for the correction stays with the entry: free text may name
+                # anyone (DOMAIN §4.7).
+                reason=f"amends concern:{old.pk}",
+                record_agencies=[entry.agency_id],
             )
             extend_to_amendment(old, entry)
             alerts.announce(entry, amended=True, escalated=escalated)

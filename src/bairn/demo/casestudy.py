@@ -437,11 +437,12 @@ class Joining:
     outside a Child's Plan, so this uses `agencies.services.involve`, the helper the
     services themselves use (it audits the involvement).
 
-    Not everyone who records about a child joins the team: Leeann's class teacher records
-    as a practitioner of the school that already knows her (basis `recorded_concern`), so
-    she sees the chronology but not the assessment or the Child's Plan made after that
-    Friday; the school's part in those is the head teacher's and the classroom
-    assistant's."""
+    Recording is not reading (DOMAIN §4.1): a practitioner of an agency that knows the
+    child may record about them without being involved, and then sees only their own
+    entries. Leeann's class teacher needs to read her chronology, so the head teacher
+    brings her into the team; the team is not the plan's circle, so she does not see the
+    assessment or the Child's Plan made after that Friday (the school's part in those is
+    the head teacher's and the classroom assistant's)."""
 
     reason: str
     # Another agency first asks whether the child is known and who the Named Person is
@@ -450,6 +451,7 @@ class Joining:
 
 
 JOININGS: dict[tuple[str, str], Joining] = {
+    ("classteacher", "leeann"): Joining("Leeann's class teacher (Primary 5)"),
     ("assistant", "leeann"): Joining("Classroom assistant: reading support and check-ins"),
     ("nursery", "trent"): Joining("Trent's key worker in the nursery class"),
     ("socialworker", "leeann"): Joining(
@@ -1906,6 +1908,9 @@ class _Loader:
                     entry_ids=entry_ids or None,
                     family_not_informed_reason=share.family_not_told_reason,
                 )
+                # The Friday's shares are the head teacher's, a senior: she authorises
+                # them herself, and they are made at once (DOMAIN §4.4).
+                assert isinstance(made, Disclosure), "a case-study share waits for a senior"
                 if share.family_told:
                     mark_family_informed(actor, made.pk, informed=True)
                 self.step()

@@ -8,15 +8,15 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bairn.access.policy import Action, NotVisible, authorize, current_assignee
+from bairn.access.policy import Action, NotVisible, authorize
 from bairn.agencies.models import Assignment, Involvement, NamedPersonOffer, Practitioner
 from bairn.agencies.services import involve
 from bairn.audit import services as audit
 from bairn.db import both_stores
-from bairn.errors import Conflict, Invalid
+from bairn.errors import Conflict, Invalid, TooMany
 from bairn.people.chi import ChiError, validate_chi
 from bairn.people.models import (
     Child,
@@ -53,7 +53,9 @@ def create_child(
     address: str = "",
     postcode: str = "",
 ) -> Child:
-    """A child's core record. The creator becomes involved (DOMAIN §4.1)."""
+    """A child's core record. The creator becomes involved (DOMAIN §4.1). A child already
+    known — the same CHI number, or the same names, date of birth and postcode — is not
+    recorded twice: Conflict, with the way on (`WAY_ON`)."""
     authorize(actor, Action.CHILD_CREATE)
     errors: dict[str, str] = {}
     if not given_name.strip():
@@ -69,37 +71,98 @@ def create_child(
             errors["chi_number"] = str(exc)
     if errors:
         raise Invalid(errors)
-    if chi and Child.objects.filter(chi_number=chi).exists():
-        audit.record(
-            actor=actor,
-            action=Action.CHILD_CREATE,
-            outcome=audit.REFUSED,
-            reason="a child with this CHI number is already recorded",
-        )
-        raise Conflict(
-            "A child with this CHI number is already known to Bairn. Ask who their Named "
-            "Person is with the match (POST /api/v1/children/match).",
-            field="chi_number",
-        )
-    with both_stores():
-        child = Child.objects.create(
-            given_name=given_name.strip(),
-            family_name=family_name.strip(),
-            date_of_birth=date_of_birth,
-            chi_number=chi,
-            scottish_candidate_number=scottish_candidate_number,
-            sex=sex,
-            ethnicity=ethnicity,
-            religion=religion,
-            languages=list(languages or []),
-            address=address,
-            postcode=postcode.strip().upper(),
-        )
-        involve(actor, child.pk, Involvement.Basis.CREATED_RECORD)
-        audit.record(
-            actor=actor, action=Action.CHILD_CREATE, object=f"child:{child.pk}", child_id=child.pk
-        )
+    _refuse_duplicate(
+        actor,
+        chi=chi,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+    )
+    try:
+        with both_stores():
+            child = Child.objects.create(
+                given_name=given_name.strip(),
+                family_name=family_name.strip(),
+                date_of_birth=date_of_birth,
+                chi_number=chi,
+                scottish_candidate_number=scottish_candidate_number,
+                sex=sex,
+                ethnicity=ethnicity,
+                religion=religion,
+                languages=list(languages or []),
+                address=address,
+                postcode=postcode.strip().upper(),
+            )
+            involve(actor, child.pk, Involvement.Basis.CREATED_RECORD)
+            audit.record(
+                actor=actor,
+                action=Action.CHILD_CREATE,
+                object=f"child:{child.pk}",
+                child_id=child.pk,
+            )
+    except IntegrityError as exc:  # the same CHI number recorded at the same moment
+        if chi and Child.objects.filter(chi_number=chi).exists():
+            raise _duplicate("chi_number") from exc
+        raise
     return child
+
+
+# The way on from a duplicate (DOMAIN §4.1, §4.2): find the Named Person, who may bring
+# the practitioner into the child's team.
+WAY_ON = {
+    "find_named_person": "POST /api/v1/children/match with the same details",
+    "ask_to_be_involved": (
+        "ask the Named Person the match names to bring you into the team around the child"
+    ),
+}
+
+
+def _duplicate(matched_on: str) -> Conflict:
+    what = {
+        "chi_number": "this CHI number",
+        "postcode": "this given name, family name, date of birth and postcode",
+    }[matched_on]
+    return Conflict(
+        f"A child with {what} is already known to Bairn, so is not recorded again. Find "
+        "who their Named Person is (Find a child, or POST /api/v1/children/match), and ask "
+        "them to bring you into the team around the child.",
+        field=matched_on,
+        way_on=WAY_ON,
+    )
+
+
+def _refuse_duplicate(
+    actor: Practitioner,
+    *,
+    chi: str | None,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    postcode: str,
+) -> None:
+    """A child already known is never recorded a second time, silently (issue 9): the
+    same CHI number, or the same names, date of birth and postcode. The refusal is
+    audited without naming the child (the caller may not see them)."""
+    matched_on = ""
+    if chi and Child.objects.filter(chi_number=chi).exists():
+        matched_on = "chi_number"
+    elif postcode.strip() and candidates(
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+    ):
+        matched_on = "postcode"
+    if not matched_on:
+        return
+    audit.record(
+        actor=actor,
+        action=Action.CHILD_CREATE,
+        outcome=audit.REFUSED,
+        reason=f"a child with the same {matched_on.replace('_', ' ')} is already recorded",
+    )
+    raise _duplicate(matched_on)
 
 
 def get_child(actor: Practitioner, child_id: uuid.UUID) -> Child:
@@ -368,6 +431,43 @@ def named_person_offer(child_id: uuid.UUID) -> NamedPersonOffer | None:
 class MatchResult:
     matched: bool
     named_person: Practitioner | None
+    # Every Named Person of the records that agree, oldest record first: more than one
+    # only where a child was recorded twice before duplicates were refused.
+    named_persons: tuple[Practitioner, ...] = ()
+
+
+# Stands in for "no child" so that a miss runs the very query a hit does (no timing tell).
+NO_CHILD = uuid.UUID(int=0)
+
+
+def _throttle(actor: Practitioner) -> None:
+    """A burst of searches is refused (DOMAIN §4.2: the match must not become a way to
+    find out who is known): more than BAIRN_MATCH_LIMIT in BAIRN_MATCH_WINDOW_MINUTES by
+    one practitioner. The refusal is audited."""
+    from bairn.audit.models import AuditEvent
+
+    limit, minutes = settings.BAIRN_MATCH_LIMIT, settings.BAIRN_MATCH_WINDOW_MINUTES
+    since = timezone.now() - dt.timedelta(minutes=minutes)
+    made = AuditEvent.objects.filter(
+        actor=actor.get_username(),
+        action=Action.CHILD_MATCH,
+        outcome=audit.ALLOWED,
+        at__gte=since,
+    ).count()
+    if made < limit:
+        return
+    audit.record(
+        actor=actor,
+        action=Action.CHILD_MATCH,
+        outcome=audit.REFUSED,
+        reason=f"too many searches: {made} in {minutes} minutes (limit {limit})",
+    )
+    raise TooMany(
+        f"You have asked whether a child is known {made} times in the last {minutes} "
+        f"minutes, the most Bairn answers in that time. Try again in {minutes} minutes; if "
+        "a child is at risk now, call the Named Person's agency or the police.",
+        retry_after=minutes * 60,
+    )
 
 
 def match(
@@ -381,11 +481,15 @@ def match(
 ) -> MatchResult:
     """Is this child known, and who is their Named Person? Nothing else (DOMAIN §4.2).
 
-    Every identifier given must agree with exactly one child; names are compared without
-    regard to case, accents or spacing. The search is audited (with the child, when one
-    matched) but adds no involvement.
+    Every identifier given must agree; names are compared without regard to case, accents
+    or spacing. Where a child was recorded twice (before duplicates were refused), the
+    Named Person of the oldest record answers, and `named_persons` lists every one. The
+    search is audited (with the child, when one matched) but adds no involvement; a burst
+    of searches is refused (`_throttle`). A hit and a miss take the same path: the same
+    queries and one audit event of the same shape, so the time taken tells nothing.
     """
     authorize(actor, Action.CHILD_MATCH)
+    _throttle(actor)
     errors: dict[str, str] = {}
     if not (postcode or "").strip() and not (chi_number or "").strip():
         errors["postcode"] = "Give the postcode or the CHI number as well."
@@ -397,21 +501,37 @@ def match(
             errors["chi_number"] = str(exc)
     if errors:
         raise Invalid(errors)
-    child = find_one(
+    found = candidates(
         given_name=given_name,
         family_name=family_name,
         date_of_birth=date_of_birth,
         postcode=postcode,
         chi_number=chi,
     )
-    named = current_assignee(child.pk, Assignment.Kind.NAMED_PERSON) if child else None
+    ids = [c.pk for c in found]
+    order = {pk: i for i, pk in enumerate(ids)}
+    named_persons: list[Practitioner] = []
+    for assignment in sorted(
+        Assignment.objects.filter(
+            child_ref__in=ids or [NO_CHILD],
+            kind=Assignment.Kind.NAMED_PERSON,
+            ended_at__isnull=True,
+        ).select_related("practitioner__agency"),
+        key=lambda a: order.get(a.child_ref, 0),
+    ):
+        if assignment.practitioner not in named_persons:
+            named_persons.append(assignment.practitioner)
     audit.record(
         actor=actor,
         action=Action.CHILD_MATCH,
-        child_id=child.pk if child else "",
-        reason="matched" if child else "no single match",
+        child_id=ids[0] if ids else "",
+        reason=f"matched {len(ids)} record{'s' if len(ids) != 1 else ''}",
     )
-    return MatchResult(matched=child is not None, named_person=named)
+    return MatchResult(
+        matched=bool(ids),
+        named_person=named_persons[0] if named_persons else None,
+        named_persons=tuple(named_persons),
+    )
 
 
 def find_one(
@@ -425,14 +545,34 @@ def find_one(
     """The one child every identifier given agrees with, or None (DOMAIN §4.2). No policy
     here: callers are the audited match, and pages acting on a match the user just made
     (emergency access, a transparency report) — never shown to anyone by itself."""
-    candidates = Child.objects.filter(
+    found = candidates(
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        chi_number=chi_number,
+    )
+    return found[0] if len(found) == 1 else None
+
+
+def candidates(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    postcode: str | None = None,
+    chi_number: str | None = None,
+) -> list[Child]:
+    """Every child all the identifiers given agree with, the oldest record first (a few
+    at most: more than one only where a child was recorded twice). No policy here, as
+    for `find_one`."""
+    found = Child.objects.filter(
         given_name_key=name_key(given_name),
         family_name_key=name_key(family_name),
         date_of_birth=date_of_birth,
     )
     if chi_number:
-        candidates = candidates.filter(chi_number="".join(chi_number.split()))
+        found = found.filter(chi_number="".join(chi_number.split()))
     if postcode and postcode.strip():
-        candidates = candidates.filter(postcode_key=postcode_key(postcode))
-    found = list(candidates[:2])
-    return found[0] if len(found) == 1 else None
+        found = found.filter(postcode_key=postcode_key(postcode))
+    return list(found.order_by("created_at", "pk")[:10])
