@@ -22,9 +22,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bairn.agencies.models import Assignment, Involvement
+from bairn.agencies.services import add_to_team
 from bairn.planning import services
 from bairn.planning.models import Meeting, PlanVersion
-from tests.factories import Api, Cast, concern, new_id, practitioner
+from tests.factories import Api, Cast, new_id, practitioner
 
 CALLERS = [
     "head_teacher",
@@ -513,7 +514,8 @@ def test_outsiders_and_the_involved_outside_the_team_get_404_everywhere(world: C
         leeann(cast, "/assessments"), {"indicators": {"safe": {"rating": "some_concern"}}}
     )
     assert made.status_code == 201
-    concern(cast.class_teacher, cast.leeann, "Leeann pushed another child")  # involved now
+    # On the team around Leeann, so involved, but not on the plan's team.
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
     assert cast.api("class_teacher").get(leeann(cast)).status_code == 200
     bodies = {
         "put": body_from(plan, child_views="Changed by an outsider"),

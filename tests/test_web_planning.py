@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from bairn.agencies.services import add_to_team
 from bairn.planning import services
 from bairn.planning.models import Assessment, Contribution, Meeting, Plan, PlanVersion
 from bairn.web.models import Draft
@@ -98,8 +99,9 @@ def make_assessment(cast: Cast) -> Assessment:
 
 @pytest.fixture
 def world(cast: Cast) -> Cast:
-    """The cast with the class teacher involved with Leeann (he recorded a concern) but not
-    in the plan's circle, and her plan made."""
+    """The cast with the class teacher involved with Leeann (on her team; he recorded a
+    concern) but not in the plan's circle, and her plan made."""
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
     concern(cast.class_teacher, cast.leeann, "Tired in class")
     make_plan(cast)
     return cast
@@ -517,7 +519,7 @@ def new_plan_fields(cast: Cast, client: Client) -> dict[str, list[str]]:
 
 
 def test_plan_edit_makes_version_1_then_version_2_with_the_changes(cast: Cast) -> None:
-    concern(cast.class_teacher, cast.leeann, "Tired in class")
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
     named = web_client(cast.head_teacher)
     html = page(named, url("plan-edit", cast))
     # Lead Professionals to choose from; the team from those involved with Leeann.
@@ -774,6 +776,32 @@ def test_the_plan_as_a_pdf(world: Cast) -> None:
     # Without a plan: not found, for the circle too.
     Plan.objects.all().update(closed_at=timezone.now())
     assert web_client(world.head_teacher).get(url("plan-pdf", world)).status_code == 404
+
+
+def test_the_plan_pdf_is_one_read_for_the_api_and_the_page(world: Cast) -> None:
+    """The API's PDF and the page's print are the same read: the same headers (never
+    kept in a cache) and the same audit — the plan, the child and the people around
+    them (the PDF names the parents), each once."""
+    from bairn.audit.models import AuditEvent
+
+    def printed(get: Any) -> tuple[Any, list[str]]:
+        before = AuditEvent.objects.count()
+        response = get()
+        events = AuditEvent.objects.order_by("seq")[before:]
+        return response, sorted(e.action for e in events if e.child_id == str(world.leeann.pk))
+
+    page_pdf, page_reads = printed(
+        lambda: web_client(world.health_visitor).get(url("plan-pdf", world))
+    )
+    api_pdf, api_reads = printed(
+        lambda: world.api("health_visitor").get(f"/children/{world.leeann.pk}/plan.pdf")
+    )
+    for response in (page_pdf, api_pdf):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Cache-Control"] == "no-store"
+        assert response["Content-Disposition"] == 'attachment; filename="childs-plan.pdf"'
+    assert page_reads == api_reads == ["child.read", "people.read", "plan.read"]
 
 
 # --- meetings --------------------------------------------------------------------------------

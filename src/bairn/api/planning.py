@@ -12,11 +12,12 @@ from ninja import Router, Status
 from pydantic import Field
 
 from bairn.access.declare import policy
-from bairn.access.policy import Action, NotVisible, current_assignee
-from bairn.agencies.models import Assignment
+from bairn.access.lookup import ASSESSMENT, CHILD, granted
+from bairn.access.policy import Action, NotVisible
 from bairn.api.main import actor
 from bairn.api.schemas import ERRORS, Day, Input, Moment, Reason, ShortText, Text, parse_id
-from bairn.people.models import Child, ChildRelationship
+from bairn.api.stepup import require_fresh_otp
+from bairn.people import queries as child_queries
 from bairn.planning import pdf, pictures, queries, services
 from bairn.planning.models import Axis, Ird, Meeting, PlanVersion, Rating, RegisterEntry
 from bairn.reference import Indicator, MyWorldCode
@@ -93,7 +94,7 @@ def _one(request: HttpRequest, child_id: uuid.UUID, assessment_id: uuid.UUID) ->
 
 
 @router.post("/children/{child_id}/assessments", response={201: AssessmentOut, **ERRORS})
-@policy(Action.ASSESSMENT_WRITE)
+@policy(Action.ASSESSMENT_WRITE, lookup=CHILD, also=(Action.ASSESSMENT_READ,))
 def start_assessment(
     request: HttpRequest, child_id: str, payload: AssessmentIn
 ) -> Status[dict[str, object]]:
@@ -107,7 +108,7 @@ def start_assessment(
 
 
 @router.post("/assessments/{assessment_id}/contributions", response={201: AssessmentOut, **ERRORS})
-@policy(Action.ASSESSMENT_WRITE)
+@policy(Action.ASSESSMENT_WRITE, lookup=ASSESSMENT, also=(Action.ASSESSMENT_READ,))
 def contribute(
     request: HttpRequest, assessment_id: str, payload: AssessmentIn
 ) -> Status[dict[str, object]]:
@@ -120,7 +121,7 @@ def contribute(
 
 
 @router.get("/children/{child_id}/assessments", response={200: AssessmentsOut, **ERRORS})
-@policy(Action.ASSESSMENT_READ)
+@policy(Action.ASSESSMENT_READ, lookup=CHILD)
 def list_assessments(request: HttpRequest, child_id: str) -> dict[str, object]:
     """Newest first; each indicator's combined rating is the most concerning view, and
     every agency's view is kept beside it."""
@@ -131,8 +132,8 @@ def list_assessments(request: HttpRequest, child_id: str) -> dict[str, object]:
 SVG = {"200": {"description": "SVG", "content": {"image/svg+xml": {}}}}
 
 
-def _child_name(child_id: uuid.UUID) -> str:
-    child = Child.objects.get(pk=child_id)
+def _child_name(request: HttpRequest) -> str:
+    child = child_queries.granted_child(granted(request))
     return f"{child.given_name} {child.family_name}"
 
 
@@ -141,7 +142,7 @@ def _child_name(child_id: uuid.UUID) -> str:
     response={404: ERRORS[404]},
     openapi_extra={"responses": SVG},
 )
-@policy(Action.ASSESSMENT_READ)
+@policy(Action.ASSESSMENT_READ, lookup=CHILD)
 def wellbeing_wheel(request: HttpRequest, child_id: str) -> HttpResponse:
     """The wellbeing wheel of the latest assessment: each indicator's name and rating as
     text, readable without colour."""
@@ -150,7 +151,7 @@ def wellbeing_wheel(request: HttpRequest, child_id: str) -> HttpResponse:
     if latest is None:
         raise NotVisible(child)
     assessed = f"{timezone.localtime(latest.assessment.started_at):%d %B %Y}"
-    svg = pictures.wellbeing_wheel(latest.ratings, _child_name(child), assessed)
+    svg = pictures.wellbeing_wheel(latest.ratings, _child_name(request), assessed)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
@@ -159,14 +160,14 @@ def wellbeing_wheel(request: HttpRequest, child_id: str) -> HttpResponse:
     response={404: ERRORS[404]},
     openapi_extra={"responses": SVG},
 )
-@policy(Action.ASSESSMENT_READ)
+@policy(Action.ASSESSMENT_READ, lookup=CHILD)
 def resilience_matrix(request: HttpRequest, child_id: str) -> HttpResponse:
     """The Resilience Matrix of the latest assessment."""
     child = parse_id(child_id)
     latest = queries.latest_assessment(actor(request), child)
     if latest is None:
         raise NotVisible(child)
-    svg = pictures.resilience_matrix(latest.resilience_matrix, _child_name(child))
+    svg = pictures.resilience_matrix(latest.resilience_matrix, _child_name(request))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
@@ -264,7 +265,7 @@ def plan_out(child_id: uuid.UUID, v: PlanVersion) -> dict[str, object]:
 
 
 @router.put("/children/{child_id}/plan", response={200: SavedOut, **ERRORS})
-@policy(Action.PLAN_WRITE)
+@policy(Action.PLAN_WRITE, lookup=CHILD, also=(Action.LEAD_PROFESSIONAL_ASSIGN,))
 def save_plan(request: HttpRequest, child_id: str, payload: PlanIn) -> dict[str, object]:
     """Save the Child's Plan as a new version. Send the version you edited (0 for a new
     plan); a stale version is 409 with `current_version`, and nothing changes. Needs and
@@ -275,7 +276,7 @@ def save_plan(request: HttpRequest, child_id: str, payload: PlanIn) -> dict[str,
 
 
 @router.get("/children/{child_id}/plan", response={200: PlanOut, **ERRORS})
-@policy(Action.PLAN_READ)
+@policy(Action.PLAN_READ, lookup=CHILD)
 def get_plan(request: HttpRequest, child_id: str) -> dict[str, object]:
     """The current plan with its `version`; 404 when there is none or it is not yours to
     see (the Named Person, the Lead Professional and the plan's team may)."""
@@ -285,7 +286,7 @@ def get_plan(request: HttpRequest, child_id: str) -> dict[str, object]:
 
 
 @router.get("/children/{child_id}/plan/versions", response={200: VersionsOut, **ERRORS})
-@policy(Action.PLAN_READ)
+@policy(Action.PLAN_READ, lookup=CHILD)
 def plan_versions(request: HttpRequest, child_id: str) -> dict[str, object]:
     found = queries.versions(actor(request), parse_id(child_id))
     return {
@@ -302,7 +303,7 @@ def plan_versions(request: HttpRequest, child_id: str) -> dict[str, object]:
 
 
 @router.get("/children/{child_id}/plan/versions/{number}", response={200: PlanOut, **ERRORS})
-@policy(Action.PLAN_READ)
+@policy(Action.PLAN_READ, lookup=CHILD)
 def plan_version(request: HttpRequest, child_id: str, number: str) -> dict[str, object]:
     """A version as it was saved."""
     child = parse_id(child_id)
@@ -318,30 +319,13 @@ def plan_version(request: HttpRequest, child_id: str, number: str) -> dict[str, 
         "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}}
     },
 )
-@policy(Action.PLAN_READ)
+@policy(Action.PLAN_READ, lookup=CHILD, also=(Action.CHILD_READ, Action.PEOPLE_READ))
 def plan_pdf(request: HttpRequest, child_id: str) -> HttpResponse:
-    """The current plan as a PDF for meetings."""
-    child_ref = parse_id(child_id)
-    current = queries.plan(actor(request), child_ref)
-    child = Child.objects.get(pk=child_ref)
-    parents = list(
-        ChildRelationship.objects.filter(child=child, parental_responsibility=True).select_related(
-            "person"
-        )
-    )
-    body = pdf.plan_pdf(
-        child,
-        current.version.content,
-        version=current.version.version,
-        saved_at=f"{timezone.localtime(current.version.saved_at):%d %B %Y}",
-        named_person=current_assignee(child_ref, Assignment.Kind.NAMED_PERSON),
-        lead=current_assignee(child_ref, Assignment.Kind.LEAD_PROFESSIONAL),
-        parents=parents,
-    )
-    response = HttpResponse(body, content_type="application/pdf")
-    # No child's name in the file name: it ends up in download folders and logs.
-    response["Content-Disposition"] = 'inline; filename="childs-plan.pdf"'
-    return response
+    """The current plan as a PDF for meetings: the same read, headers and audit as the
+    page's print (planning.queries.plan_document)."""
+    me = actor(request)
+    require_fresh_otp(request, me, "printing the plan: a copy leaves Bairn")
+    return pdf.response(queries.plan_document(me, parse_id(child_id)))
 
 
 class MeetingActionIn(Input):
@@ -388,7 +372,7 @@ def meeting_out(m: Meeting) -> dict[str, object]:
 
 
 @router.post("/children/{child_id}/meetings", response={201: MeetingOut, **ERRORS})
-@policy(Action.MEETING_RECORD)
+@policy(Action.MEETING_RECORD, lookup=CHILD, also=(Action.PLAN_WRITE,))
 def record_meeting(
     request: HttpRequest, child_id: str, payload: MeetingIn
 ) -> Status[dict[str, object]]:
@@ -399,7 +383,7 @@ def record_meeting(
 
 
 @router.get("/children/{child_id}/meetings", response={200: MeetingsOut, **ERRORS})
-@policy(Action.PLAN_READ)
+@policy(Action.PLAN_READ, lookup=CHILD)
 def list_meetings(request: HttpRequest, child_id: str) -> dict[str, object]:
     return {
         "meetings": [meeting_out(m) for m in queries.meetings(actor(request), parse_id(child_id))]
@@ -468,15 +452,15 @@ def register_out(r: RegisterEntry) -> dict[str, object]:
 
 
 @router.post("/children/{child_id}/ird", response={201: IrdOut, **ERRORS})
-@policy(Action.IRD_RECORD)
+@policy(Action.IRD_RECORD, lookup=CHILD)
 def record_ird(request: HttpRequest, child_id: str, payload: IrdIn) -> Status[dict[str, object]]:
     """An Inter-agency Referral Discussion: recorded by police, social work or health."""
     ird = services.record_ird(actor(request), parse_id(child_id), **payload.model_dump())
-    return Status(201, ird_out(Ird.objects.select_related("agency", "recorded_by").get(pk=ird.pk)))
+    return Status(201, ird_out(queries.ird_shown(ird)))
 
 
 @router.post("/children/{child_id}/register", response={201: RegisterOut, **ERRORS})
-@policy(Action.REGISTER_WRITE)
+@policy(Action.REGISTER_WRITE, lookup=CHILD)
 def register(request: HttpRequest, child_id: str, payload: RegisterIn) -> Status[dict[str, object]]:
     """The child protection register entry, after a Child Protection Planning Meeting:
     recorded by a senior of the local authority's social work."""
@@ -485,7 +469,7 @@ def register(request: HttpRequest, child_id: str, payload: RegisterIn) -> Status
 
 
 @router.get("/children/{child_id}/child-protection", response={200: ChildProtectionOut, **ERRORS})
-@policy(Action.IRD_READ)
+@policy(Action.IRD_READ, lookup=CHILD)
 def child_protection(request: HttpRequest, child_id: str) -> dict[str, object]:
     """IRDs the caller's agency took part in, and the register entry."""
     irds, entry = queries.child_protection(actor(request), parse_id(child_id))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bairn.planning.models import ActionStatus
+
 FIELDS = {
     "reason_for_plan": "Reason for the plan",
     "child_views": "The child's views",
@@ -14,12 +16,7 @@ FIELDS = {
 }
 
 
-STATUS_WORDS = {
-    "planned": "planned",
-    "in_progress": "in progress",
-    "done": "done",
-    "dropped": "dropped",
-}
+STATUS_WORDS = {str(status.value): str(status.label).lower() for status in ActionStatus}
 
 
 def _status(code: str) -> str:

@@ -28,6 +28,15 @@ RATING_RANK: dict[str, int] = {
 }
 
 
+class ActionStatus(models.TextChoices):
+    """Where an action of the Child's Plan stands (stored in the plan's content)."""
+
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
 class Axis(models.TextChoices):
     RESILIENCE = "resilience", "Resilience"
     VULNERABILITY = "vulnerability", "Vulnerability"

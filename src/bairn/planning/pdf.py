@@ -8,6 +8,7 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.http import HttpResponse
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -136,3 +137,12 @@ def plan_pdf(
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+def response(body: bytes) -> HttpResponse:
+    """The PDF as the API and the pages send it: a download, never kept in a cache, and
+    without the child's name in the file name (it ends up in download folders and logs)."""
+    sent = HttpResponse(body, content_type="application/pdf")
+    sent["Content-Disposition"] = 'attachment; filename="childs-plan.pdf"'
+    sent["Cache-Control"] = "no-store"
+    return sent

@@ -25,6 +25,7 @@ from bairn.notify.models import Notification
 from bairn.notify.services import notify
 from bairn.planning.changes import describe_changes
 from bairn.planning.models import (
+    ActionStatus,
     Assessment,
     Contribution,
     Ird,
@@ -34,10 +35,10 @@ from bairn.planning.models import (
     PlanVersion,
     RegisterEntry,
 )
+from bairn.planning.rules import action_overdue, review_overdue
 from bairn.reference import MY_WORLD_AREAS
 
 MY_WORLD_CODES = {a.code for a in MY_WORLD_AREAS}
-OPEN_STATUSES = ("planned", "in_progress")
 
 # --- wellbeing assessment --------------------------------------------------------------
 
@@ -538,7 +539,7 @@ def _actions_into_plan(
                 "description": action["description"],
                 "owner_id": action["owner_id"],
                 "due_on": action["due_on"],
-                "status": "planned",
+                "status": ActionStatus.PLANNED.value,
             }
         )
     save_plan(actor, child_id, version=plan.version, meeting=meeting, **data)
@@ -671,9 +672,7 @@ def announce_overdue(today: dt.date | None = None) -> int:
         lead_id = assigned.pk if assigned else uuid.UUID(content["lead_professional_id"])
         for need in content["needs"]:
             for action in need["actions"]:
-                if action["status"] not in OPEN_STATUSES:
-                    continue
-                if dt.date.fromisoformat(action["due_on"]) >= today:
+                if not action_overdue(action, today):
                     continue
                 key = f"action:{plan.pk}:{action['id']}:{action['due_on']}"
                 text = (
@@ -688,7 +687,7 @@ def announce_overdue(today: dt.date | None = None) -> int:
                     text,
                     plan.child_ref,
                 )
-        if dt.date.fromisoformat(content["review_date"]) < today:
+        if review_overdue(content, today):
             key = f"review:{plan.pk}:{content['review_date']}"
             text = f"The review of a Child's Plan was due on {content['review_date']}."
             sent += _once(key, [lead_id], Notification.Kind.OVERDUE_REVIEW, text, plan.child_ref)

@@ -21,10 +21,23 @@ from bairn.reference import (
 
 
 def set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
-    """The choices of a list whose options are known only when the page is made."""
+    """The choices of a list (single or multiple) whose options are known only when the
+    page is made."""
     field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
+    assert isinstance(field, forms.ChoiceField)  # MultipleChoiceField is one too
     field.choices = choices
+
+
+# Day first, as dates are written in the UK, with any of the usual separators; or as a
+# date input or the API sends it (ISO 8601).
+UK_DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y"]
+DATE_HINT = "For example, 27/02/2027"
+
+
+class UkDateField(forms.DateField):
+    """Every date a page asks for: one field, so a date one form takes no other refuses."""
+
+    input_formats = UK_DATE_FORMATS
 
 
 def show_errors(form: forms.Form, error: Invalid, names: Mapping[str, str] | None = None) -> None:
@@ -78,10 +91,7 @@ class StepUpForm(forms.Form):
 class MatchForm(forms.Form):
     given_name = forms.CharField(max_length=100)
     family_name = forms.CharField(max_length=100)
-    date_of_birth = forms.DateField(
-        help_text="For example, 14/03/2017",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
-    )
+    date_of_birth = UkDateField(help_text="For example, 14/03/2017")
     postcode = forms.CharField(max_length=10, required=False)
     chi_number = forms.CharField(
         label="CHI number", max_length=12, required=False, help_text="10 digits"
@@ -178,16 +188,13 @@ class ConcernForm(forms.Form):
         return data
 
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
-
-
 class ChildForm(forms.Form):
     """A child's core record (DOMAIN §2). Only the names and the date of birth are needed;
     the rest is asked for when it is known."""
 
     given_name = forms.CharField(max_length=100)
     family_name = forms.CharField(max_length=100)
-    date_of_birth = forms.DateField(help_text="For example, 14/03/2017", input_formats=DATE_FORMATS)
+    date_of_birth = UkDateField(help_text="For example, 14/03/2017")
     chi_number = forms.CharField(
         label="CHI number", max_length=12, required=False, help_text="10 digits"
     )
@@ -217,9 +224,7 @@ class PersonForm(forms.Form):
 
     given_name = forms.CharField(max_length=100)
     family_name = forms.CharField(max_length=100)
-    date_of_birth = forms.DateField(
-        required=False, help_text="For example, 02/08/1997", input_formats=DATE_FORMATS
-    )
+    date_of_birth = UkDateField(required=False, help_text="For example, 02/08/1997")
     relationship = forms.ChoiceField(
         label="Relationship to the child",
         choices=[("", "Choose one"), *_choices(Relationship.choices)],
@@ -279,11 +284,10 @@ class OfferForm(forms.Form):
             "friend cannot answer for the child."
         ),
     )
-    decided_on = forms.DateField(
+    decided_on = UkDateField(
         label="When did they answer?",
         required=False,
         help_text="For example, 03/03/2026. Today if left empty.",
-        input_formats=DATE_FORMATS,
     )
     note = forms.CharField(
         label="Anything they said about it",

@@ -1,6 +1,4 @@
-"""The wellbeing assessment and the Child's Plan (practice-model.md; API.md "Plans and
-assessments"), for the plan's circle: the Named Person, the Lead Professional and the
-plan's team. Everyone else gets "not found", as from the API.
+"""The forms of the assessment, the Child's Plan and meetings (practice-model.md).
 
 Forms with rows (Resilience Matrix factors, the plan's needs and their actions, a
 meeting's actions) grow with submit buttons that show the page again with more blank rows:
@@ -14,86 +12,52 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django import forms
-from django.contrib import messages
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.http import QueryDict
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
-from bairn.access.policy import (
-    PLAN_CIRCLE,
-    Action,
-    Forbidden,
-    NotVisible,
-    authorize,
-    current_assignee,
-    decide,
-)
-from bairn.agencies.models import Assignment, Involvement, Practitioner
-from bairn.chronology import queries as chronology
-from bairn.chronology.queries import Seen
-from bairn.errors import Conflict, Invalid
-from bairn.people import services as people
-from bairn.planning import pdf, pictures, queries, services
-from bairn.planning.models import Assessment, Axis, Meeting, PlanVersion, Rating
+from bairn.agencies.models import Practitioner
+from bairn.errors import Invalid
+from bairn.planning.models import ActionStatus, Axis, Rating
 from bairn.reference import (
     FIVE_QUESTIONS,
     INDICATOR_MEANINGS,
     MY_WORLD_AREAS,
     MY_WORLD_SIDES,
     Indicator,
-    Role,
 )
 from bairn.web import drafts
-from bairn.web.pages import page, signed_in
-from bairn.web.stepup import step_up
+from bairn.web.forms import DATE_HINT, UkDateField, set_choices
 from bairn.web.templatetags.bairn_components import anchor
 
 F = TypeVar("F", bound=forms.Form)
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y"]
-DATE_HINT = "For example, 27/02/2027"
 MAX_ROWS = 50
 NOT_ASSESSED = "not_assessed"
-OPEN_STATUSES = frozenset(services.OPEN_STATUSES)
 
 RATINGS = [
     *((str(v), str(label)) for v, label in Rating.choices),
     (NOT_ASSESSED, "Not assessed by us"),
 ]
-RATING_COLOURS: dict[str, str] = {
-    Rating.STRENGTH: "green",
-    Rating.NO_CONCERN: "grey",
-    Rating.SOME_CONCERN: "yellow",
-    Rating.SIGNIFICANT_CONCERN: "red",
-}
 AXES: dict[str, str] = {
     Axis.RESILIENCE: "Resilience (the child's own strengths)",
     Axis.VULNERABILITY: "Vulnerability (the child's own characteristics)",
     Axis.PROTECTIVE: "Protective environment (family, school, neighbourhood)",
     Axis.ADVERSITY: "Adversity (family, school, neighbourhood)",
 }
-STATUSES = [
-    ("planned", "Planned"),
-    ("in_progress", "In progress"),
-    ("done", "Done"),
-    ("dropped", "Dropped"),
-]
-STATUS_COLOURS = {"planned": "blue", "in_progress": "yellow", "done": "green", "dropped": "grey"}
+STATUSES = [(str(v), str(label)) for v, label in ActionStatus.choices]
 INDICATORS = [(str(v), str(label)) for v, label in Indicator.choices]
 
 
 # --- building forms from data ------------------------------------------------------------
 
 
-def _quiet(form: F) -> F:
+def quiet(form: F) -> F:
     """Shown as typed, not checked: a page shown again with more rows, or a kept draft."""
     form._errors = ErrorDict()  # type: ignore[attr-defined]
     return form
@@ -108,7 +72,7 @@ def _plain(found: Iterable[forms.Form]) -> None:
                 field.widget.attrs.pop("maxlength", None)
 
 
-def _data(pairs: Mapping[str, object]) -> QueryDict:
+def as_posted(pairs: Mapping[str, object]) -> QueryDict:
     """A QueryDict as a browser would post these fields (a list: one value each)."""
     data = QueryDict(mutable=True)
     for name, value in pairs.items():
@@ -138,13 +102,6 @@ def _day(iso: str) -> str:
     return f"{dt.date.fromisoformat(iso):%d/%m/%Y}" if iso else ""
 
 
-def _date(iso: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return None
-
-
 def _summary(found: Iterable[forms.Form]) -> list[dict[str, str]]:
     """Every error of these forms, for the error summary: named, and linked to its field."""
     out: list[dict[str, str]] = []
@@ -164,52 +121,9 @@ def _summary(found: Iterable[forms.Form]) -> list[dict[str, str]]:
     return out
 
 
-def _draft(practitioner: Practitioner, key: str) -> QueryDict | None:
+def kept_draft(practitioner: Practitioner, key: str) -> QueryDict | None:
     kept = drafts.load(practitioner, key)
-    return _data(kept) if kept else None
-
-
-# --- people to choose from --------------------------------------------------------------------
-
-
-def _label(p: Practitioner) -> str:
-    return f"{p.display_name}, {p.agency.name}" if p.agency else p.display_name
-
-
-def _choices(found: Iterable[Practitioner]) -> list[tuple[str, str]]:
-    unique = {p.pk: p for p in found}
-    return [
-        (str(p.pk), _label(p))
-        for p in sorted(unique.values(), key=lambda p: (p.display_name.lower(), str(p.pk)))
-    ]
-
-
-def _involved(child_id: uuid.UUID, bases: Iterable[str] | None = None) -> list[Practitioner]:
-    """Active practitioners of an agency currently involved with the child."""
-    found = Involvement.objects.filter(child_ref=child_id, ended_at__isnull=True)
-    if bases is not None:
-        found = found.filter(basis__in=list(bases))
-    ids = list(found.values_list("practitioner_id", flat=True))
-    return _people(ids)
-
-
-def _people(ids: Iterable[uuid.UUID | str]) -> list[Practitioner]:
-    return list(
-        Practitioner.objects.filter(
-            pk__in=[str(i) for i in ids], is_active=True, agency__isnull=False
-        ).select_related("agency")
-    )
-
-
-def _leads() -> list[Practitioner]:
-    """Everyone who may be named Lead Professional: active, holding the role."""
-    return list(
-        Practitioner.objects.filter(
-            is_active=True, agency__isnull=False, groups__name=Role.LEAD_PROFESSIONAL
-        )
-        .select_related("agency")
-        .distinct()
-    )
+    return as_posted(kept) if kept else None
 
 
 # --- the wellbeing assessment --------------------------------------------------------------
@@ -235,10 +149,9 @@ class IndicatorViewForm(forms.Form):
         rating.error_messages["required"] = f"Choose your agency's view of {self.name}."
         self.fields["notes"].label = f"Notes on {self.name}"
         evidence = self.fields["evidence"]
-        assert isinstance(evidence, forms.MultipleChoiceField)
         evidence.label = f"Evidence for {self.name}"
         evidence.help_text = "Entries of the chronology you may see, newest first."
-        evidence.choices = entries
+        set_choices(self, "evidence", entries)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -336,7 +249,26 @@ class FiveQuestionsForm(forms.Form):
         }
 
 
-class AssessmentForms:
+class _Page:
+    """A page of several forms, listed by `all`: quietened, checked and summarised as one."""
+
+    def all(self) -> list[forms.Form]:
+        raise NotImplementedError
+
+    def quiet(self) -> Self:
+        for form in self.all():
+            quiet(form)
+        return self
+
+    def is_valid(self) -> bool:
+        checked = [form.is_valid() for form in self.all()]  # every form, for every error
+        return all(checked)
+
+    def errors(self) -> list[dict[str, str]]:
+        return _summary(self.all())
+
+
+class AssessmentForms(_Page):
     """The whole assessment page: one form per indicator, My World, factors, questions."""
 
     MORE = 3
@@ -354,7 +286,7 @@ class AssessmentForms:
 
     @classmethod
     def blank(cls) -> QueryDict:
-        return _data(
+        return as_posted(
             {
                 "factor_rows": cls.MORE,
                 **{f"{code}-rating": NOT_ASSESSED for code in Indicator.values},
@@ -370,18 +302,6 @@ class AssessmentForms:
 
     def all(self) -> list[forms.Form]:
         return [self.general, *self.indicators, self.my_world, *self.factors, self.five]
-
-    def quiet(self) -> AssessmentForms:
-        for form in self.all():
-            _quiet(form)
-        return self
-
-    def is_valid(self) -> bool:
-        checked = [form.is_valid() for form in self.all()]  # every form, for every error
-        return all(checked)
-
-    def errors(self) -> list[dict[str, str]]:
-        return _summary(self.all())
 
     def contribution(self) -> dict[str, Any]:
         indicators = {}
@@ -414,344 +334,20 @@ class AssessmentForms:
                 self.general.add_error(None, message)
 
 
-def _entry_choices(seen: list[Seen]) -> list[tuple[str, str]]:
-    return [
-        (
-            str(s.entry.pk),
-            f"{timezone.localtime(s.entry.occurred_at):%d %b %Y} — {s.entry.summary} "
-            f"({s.entry.agency.name})",
-        )
-        for s in reversed(seen)
-    ]
+# --- the Child's Plan ----------------------------------------------------------------------
 
 
-def _assessment_page(
-    request: HttpRequest,
-    me: Practitioner,
-    child_id: uuid.UUID,
-    joining: queries.Combined | None,
-    open_one: queries.Combined | None = None,
-) -> HttpResponse:
-    record = people.get_child(me, child_id)
-    entries = _entry_choices(chronology.chronology(me, child_id))
-    key = request.path
-    restored = False
-    if request.method == "POST":
-        if request.POST.get("more") == "factors":
-            found = AssessmentForms(AssessmentForms.more(request.POST), entries).quiet()
-        else:
-            found = AssessmentForms(request.POST, entries)
-            if found.is_valid():
-                try:
-                    if joining is None:
-                        services.start_assessment(me, child_id, **found.contribution())
-                    else:
-                        services.contribute(me, joining.assessment.pk, **found.contribution())
-                except Invalid as error:
-                    found.show(error)
-                except Conflict as conflict:
-                    found.general.add_error(None, conflict.message)
-                else:
-                    drafts.forget(me, key)
-                    messages.success(
-                        request,
-                        "Your agency's view is added to the wellbeing assessment."
-                        if joining
-                        else "The wellbeing assessment is started with your agency's view.",
-                    )
-                    return redirect("web:child-plan", child_id=child_id)
-    else:
-        draft = _draft(me, key)
-        restored = draft is not None
-        found = AssessmentForms(draft if draft else AssessmentForms.blank(), entries)
-        found.quiet()
-    return render(
-        request,
-        "web/planning/assessment_form.html",
-        {
-            "record": record,
-            "child_id": child_id,
-            "forms": found,
-            "errors": found.errors(),
-            "has_entries": bool(entries),
-            "joining": joining,
-            "open_one": open_one,
-            "restored": restored,
-            "draft_key": key,
+def _date(label: str, required: str, what: str) -> UkDateField:
+    """A required date field of a plan or meeting; `required` is the error when it is left
+    empty, and `what` names the date in the error when it is not a real one."""
+    return UkDateField(
+        label=label,
+        help_text=DATE_HINT,
+        error_messages={
+            "required": required,
+            "invalid": f"Enter {what} as a real date, for example 27/02/2027.",
         },
     )
-
-
-@page(Action.ASSESSMENT_WRITE)
-def new_assessment(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    """Start a wellbeing assessment with the agency's view (National Practice Model)."""
-    me = signed_in(request)
-    authorize(me, Action.ASSESSMENT_WRITE, child_id=child_id, object=f"child:{child_id}")
-    latest = queries.latest_assessment(me, child_id)
-    open_one = None
-    if latest is not None and me.agency_id not in {c.agency_id for c in latest.contributions}:
-        open_one = latest
-    return _assessment_page(request, me, child_id, None, open_one)
-
-
-@page(Action.ASSESSMENT_WRITE)
-def contribute(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
-    """Another agency's view, added to the same assessment: no agency repeats another's."""
-    me = signed_in(request)
-    child_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("child_ref", flat=True).first()
-    )
-    authorize(me, Action.ASSESSMENT_WRITE, child_id=child_id, object=f"assessment:{assessment_id}")
-    assert child_id is not None
-    joining = next(
-        (c for c in queries.assessments(me, child_id) if c.assessment.pk == assessment_id), None
-    )
-    if joining is None:
-        raise NotVisible(assessment_id)
-    if me.agency_id in {c.agency_id for c in joining.contributions}:
-        messages.info(request, "Your agency has already given its view on this assessment.")
-        return redirect("web:child-plan", child_id=child_id)
-    return _assessment_page(request, me, child_id, joining)
-
-
-# --- the plan page -------------------------------------------------------------------------
-
-
-def _current_plan(me: Practitioner, child_id: uuid.UUID) -> queries.CurrentPlan | None:
-    """The current plan, None when there is none; not found when it is not the actor's to
-    see (queries.plan answers both with NotVisible: decide() tells them apart)."""
-    try:
-        return queries.plan(me, child_id)
-    except NotVisible:
-        if decide(me, Action.PLAN_READ, child_id=child_id).allowed:
-            return None
-        raise
-
-
-def _plan_view(version: PlanVersion, *, current: bool = True) -> dict[str, Any]:
-    """A version of the plan as the page shows it, in the order of the Child's Plan. What
-    is overdue is marked on the current version only: an earlier one is as it was."""
-    today = timezone.localdate() if current else dt.date.min
-    content = version.content
-    by_id = {str(p.pk): p for p in _people([content["lead_professional_id"], *content["team_ids"]])}
-    needs = []
-    for number, need in enumerate(content["needs"], start=1):
-        actions = []
-        for action in need["actions"]:
-            due = _date(action["due_on"])
-            actions.append(
-                {
-                    **action,
-                    "due": due,
-                    "status_label": dict(STATUSES).get(action["status"], action["status"]),
-                    "status_colour": STATUS_COLOURS.get(action["status"], "grey"),
-                    "overdue": action["status"] in OPEN_STATUSES
-                    and due is not None
-                    and due < today,
-                }
-            )
-        needs.append(
-            {
-                **need,
-                "number": number,
-                "indicator_labels": [str(Indicator(i).label) for i in need["indicators"]],
-                "actions": actions,
-            }
-        )
-    review = _date(content["review_date"])
-    overdue = sum(1 for n in needs for a in n["actions"] if a["overdue"])
-    return {
-        "version": version.version,
-        "saved_at": version.saved_at,
-        "saved_by": version.saved_by.display_name,
-        "changes": version.changes,
-        "meeting": version.meeting,
-        "lead": by_id.get(content["lead_professional_id"]),
-        "lead_name": content["lead_professional"],
-        "team": [by_id[t] for t in content["team_ids"] if t in by_id],
-        "reason_for_plan": content["reason_for_plan"],
-        "needs": needs,
-        "overdue": overdue,
-        "overdue_text": (
-            f"{overdue} action{'s' if overdue != 1 else ''} of this plan "
-            f"{'are' if overdue != 1 else 'is'} past the due date and not done."
-        ),
-        "child_views": content["child_views"],
-        "family_views": content["family_views"],
-        "review_date": review,
-        "review_overdue": review is not None and review < today,
-        "contingency": content.get("contingency") or "",
-    }
-
-
-def _evidence(ids: Sequence[str], seen: Mapping[str, Seen]) -> dict[str, Any]:
-    shown = [seen[i].entry for i in ids if i in seen]
-    return {"entries": shown, "hidden": len([i for i in ids if i not in seen])}
-
-
-def _assessment_view(
-    combined: queries.Combined, seen: Mapping[str, Seen], child_name: str
-) -> dict[str, Any]:
-    """The latest assessment as the page shows it: the wheel, each indicator with every
-    agency's view, My World by its sides, the Resilience Matrix, the five questions."""
-    ratings = combined.ratings
-    indicators = []
-    for code in Indicator.values:
-        rating = ratings.get(code)
-        views = []
-        for c in combined.contributions:
-            view = c.indicators.get(code)
-            if view is None:
-                continue
-            views.append(
-                {
-                    "agency": c.agency.name,
-                    "author": c.author.display_name,
-                    "rating_label": pictures.rating_label(view["rating"]),
-                    "rating_colour": RATING_COLOURS.get(view["rating"], "grey"),
-                    "notes": view.get("notes") or "",
-                    "evidence": _evidence(view.get("evidence_entry_ids") or [], seen),
-                }
-            )
-        indicators.append(
-            {
-                "code": code,
-                "label": str(Indicator(code).label),
-                "meaning": INDICATOR_MEANINGS[code],
-                "rating_label": pictures.rating_label(rating),
-                "rating_colour": RATING_COLOURS.get(rating, "grey") if rating else "grey",
-                "views": views,
-            }
-        )
-    my_world = combined.my_world
-    sides = [
-        {
-            "label": label,
-            "areas": [
-                {"label": a.label, "notes": my_world[a.code]}
-                for a in MY_WORLD_AREAS
-                if a.side == side and a.code in my_world
-            ],
-        }
-        for side, label in MY_WORLD_SIDES.items()
-    ]
-    answers = combined.five_questions
-    factors = combined.resilience_matrix
-    assessed = f"{timezone.localtime(combined.assessment.started_at):%d %B %Y}"
-    return {
-        "assessment": combined.assessment,
-        "agencies": [c.agency.name for c in combined.contributions],
-        "agency_ids": {c.agency_id for c in combined.contributions},
-        "wheel": mark_safe(  # noqa: S308 - built from escaped text (bairn.planning.pictures)
-            pictures.wellbeing_wheel(ratings, child_name, assessed)
-        ),
-        "indicators": indicators,
-        "my_world": sides,
-        "factors": [{**f, "axis_label": AXES.get(f["axis"], f["axis"])} for f in factors],
-        "matrix": mark_safe(  # noqa: S308 - built from escaped text (bairn.planning.pictures)
-            pictures.resilience_matrix(factors, child_name)
-        )
-        if factors
-        else "",
-        "questions": [
-            {"number": n, "text": q, "answers": answers.get(n, [])}
-            for n, q in FIVE_QUESTIONS.items()
-        ],
-    }
-
-
-def _meetings(found: Sequence[Meeting]) -> list[dict[str, Any]]:
-    out = []
-    for meeting in found:
-        came = list(meeting.attendees.all())
-        ids = {p.pk for p in came}
-        out.append(
-            {
-                "pk": meeting.pk,
-                "held_on": meeting.held_on,
-                "attendees": [_label(p) for p in came],
-                "absent": [_label(p) for p in meeting.invitees.all() if p.pk not in ids],
-                "family_attended": meeting.family_attended,
-                "decisions": meeting.decisions,
-                "minutes": meeting.minutes,
-            }
-        )
-    return out
-
-
-@page(Action.PLAN_READ)
-def child_plan(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    """The latest wellbeing assessment and the current Child's Plan, its versions and
-    meetings, for the plan's circle."""
-    me = signed_in(request)
-    current = _current_plan(me, child_id)
-    latest = queries.latest_assessment(me, child_id)
-    record = people.get_child(me, child_id)
-    name = f"{record.given_name} {record.family_name}"
-    seen = {str(s.entry.pk): s for s in chronology.chronology(me, child_id)}
-    assessment = _assessment_view(latest, seen, name) if latest else None
-    return render(
-        request,
-        "web/planning/plan.html",
-        {
-            "record": record,
-            "child_id": child_id,
-            "assessment": assessment,
-            "contributed": bool(assessment and me.agency_id in assessment["agency_ids"]),
-            "plan": _plan_view(current.version) if current else None,
-            "versions": queries.versions(me, child_id) if current else [],
-            "meetings": _meetings(queries.meetings(me, child_id)),
-            "named_person": current_assignee(child_id, Assignment.Kind.NAMED_PERSON),
-            "can_write": decide(me, Action.PLAN_WRITE, child_id=child_id).allowed,
-        },
-    )
-
-
-@page(Action.PLAN_READ)
-def plan_version(request: HttpRequest, child_id: uuid.UUID, number: int) -> HttpResponse:
-    """A version of the plan as it was saved."""
-    me = signed_in(request)
-    found = queries.version(me, child_id, number)
-    current = queries.plan(me, child_id)
-    record = people.get_child(me, child_id)
-    return render(
-        request,
-        "web/planning/version.html",
-        {
-            "record": record,
-            "child_id": child_id,
-            "plan": _plan_view(found, current=found.version == current.version.version),
-            "title": f"Child's Plan, version {found.version}",
-            "current_version": current.version.version,
-        },
-    )
-
-
-@page(Action.PLAN_READ)
-@step_up("printing the plan: a copy leaves Bairn")
-def plan_pdf(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    """The current plan as a PDF for meetings (bairn.planning.pdf)."""
-    me = signed_in(request)
-    current = queries.plan(me, child_id)
-    record = people.get_child(me, child_id)
-    parents = [r for r in people.list_people(me, child_id) if r.parental_responsibility]
-    body = pdf.plan_pdf(
-        record,
-        current.version.content,
-        version=current.version.version,
-        saved_at=f"{timezone.localtime(current.version.saved_at):%d %B %Y}",
-        named_person=current_assignee(child_id, Assignment.Kind.NAMED_PERSON),
-        lead=current_assignee(child_id, Assignment.Kind.LEAD_PROFESSIONAL),
-        parents=parents,
-    )
-    response = HttpResponse(body, content_type="application/pdf")
-    # No child's name in the file name: it ends up in download folders and logs.
-    response["Content-Disposition"] = 'attachment; filename="childs-plan.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-# --- editing the plan ----------------------------------------------------------------------
 
 
 class PlanForm(forms.Form):
@@ -798,14 +394,8 @@ class PlanForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    review_date = forms.DateField(
-        label="When will the plan be reviewed?",
-        help_text=DATE_HINT,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date of the review.",
-            "invalid": "Enter the review date as a real date, for example 27/02/2027.",
-        },
+    review_date = _date(
+        "When will the plan be reviewed?", "Enter the date of the review.", "the review date"
     )
     contingency = forms.CharField(
         label="Contingency",
@@ -823,16 +413,24 @@ class PlanForm(forms.Form):
         team: list[tuple[str, str]],
     ) -> None:
         super().__init__(data)
-        lead = self.fields["lead_professional"]
-        assert isinstance(lead, forms.ChoiceField)
-        lead.choices = [("", "Choose the Lead Professional"), *leads]
-        members = self.fields["team"]
-        assert isinstance(members, forms.MultipleChoiceField)
-        members.choices = team
+        set_choices(self, "lead_professional", [("", "Choose the Lead Professional"), *leads])
+        set_choices(self, "team", team)
         newer = self["seen_version"].value()
         self.fields[
             "save_over"
         ].label = f"I have reviewed version {newer}: save my changes as the newest version"
+
+
+def _box(label: str, required: str, *, help_text: str = "") -> forms.CharField:
+    """A required two-row text box of a plan's need or action; `required` is the error
+    when it is left empty."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": required},
+    )
 
 
 class NeedForm(forms.Form):
@@ -844,24 +442,10 @@ class NeedForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one wellbeing indicator."},
     )
-    description = forms.CharField(
-        label="The need",
-        help_text="Its nature, in plain words.",
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Describe the need."},
-    )
-    outcome = forms.CharField(
-        label="Outcome sought",
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say what outcome is sought."},
-    )
-    evidence = forms.CharField(
-        label="How achieving it will be evidenced",
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say how achieving the outcome will be evidenced."},
+    description = _box("The need", "Describe the need.", help_text="Its nature, in plain words.")
+    outcome = _box("Outcome sought", "Say what outcome is sought.")
+    evidence = _box(
+        "How achieving it will be evidenced", "Say how achieving the outcome will be evidenced."
     )
     remove = forms.BooleanField(required=False, label="Remove this need and its actions")
 
@@ -875,27 +459,17 @@ class NeedForm(forms.Form):
 
 class ActionForm(forms.Form):
     id = forms.UUIDField(required=False, widget=forms.HiddenInput, label="Action")
-    description = forms.CharField(
-        label="Action",
+    description = _box(
+        "Action",
+        "Describe the action.",
         help_text="What will be done, including any targeted intervention.",
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Describe the action."},
     )
     owner = forms.ChoiceField(
         label="Person responsible",
         help_text="Their service or agency is shown on the plan.",
         error_messages={"required": "Choose who is responsible."},
     )
-    due_on = forms.DateField(
-        label="Due by",
-        help_text=DATE_HINT,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date it is due by.",
-            "invalid": "Enter the due date as a real date, for example 27/02/2027.",
-        },
-    )
+    due_on = _date("Due by", "Enter the date it is due by.", "the due date")
     status = forms.ChoiceField(label="Status", choices=STATUSES)
     remove = forms.BooleanField(required=False, label="Remove this action")
 
@@ -905,13 +479,11 @@ class ActionForm(forms.Form):
         super().__init__(
             data,
             prefix=f"need-{need}-action-{index}",
-            initial={"status": "planned"},
+            initial={"status": ActionStatus.PLANNED.value},
             empty_permitted=True,
             use_required_attribute=False,
         )
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("", "Choose who"), *owners]
+        set_choices(self, "owner", [("", "Choose who"), *owners])
         self.number = index + 1
         self.where = f"Need {need + 1}, action {self.number}"
 
@@ -947,7 +519,7 @@ class NeedRow:
         return bool(self.need["id"].value())
 
 
-class PlanForms:
+class PlanForms(_Page):
     """The whole plan form: the plan's fields, and its needs each with its actions."""
 
     def __init__(
@@ -979,12 +551,12 @@ class PlanForms:
     def written(content: dict[str, Any] | None, version: int) -> QueryDict:
         """The plan's content as the form posts it (a blank plan without content)."""
         if content is None:
-            return _data(
+            return as_posted(
                 {
                     "version": 0,
                     "need_rows": 1,
                     "need-0-action_rows": 1,
-                    "need-0-action-0-status": "planned",
+                    "need-0-action-0-status": ActionStatus.PLANNED.value,
                 }
             )
         pairs: dict[str, object] = {
@@ -1021,8 +593,10 @@ class PlanForms:
                     }
                 )
         if not content["needs"]:
-            pairs.update({"need-0-action_rows": 1, "need-0-action-0-status": "planned"})
-        return _data(pairs)
+            pairs.update(
+                {"need-0-action_rows": 1, "need-0-action-0-status": ActionStatus.PLANNED.value}
+            )
+        return as_posted(pairs)
 
     @staticmethod
     def more(data: QueryDict, add: str) -> tuple[QueryDict, str]:
@@ -1035,7 +609,7 @@ class PlanForms:
             for name in [k for k in data if k.startswith(f"need-{needs}-")]:
                 del data[name]
             data[f"need-{needs}-action_rows"] = "1"
-            data[f"need-{needs}-action-0-status"] = "planned"
+            data[f"need-{needs}-action-0-status"] = ActionStatus.PLANNED.value
             return data, f"need-{needs}-description"
         if add.startswith("action-") and add[7:].isdigit() and int(add[7:]) < needs:
             n = int(add[7:])
@@ -1045,7 +619,7 @@ class PlanForms:
                 for name in [k for k in data if k.startswith(f"{prefix}-")]:
                     del data[name]
                 data[f"need-{n}-action_rows"] = str(count + 1)
-                data[f"{prefix}-status"] = "planned"
+                data[f"{prefix}-status"] = ActionStatus.PLANNED.value
                 return data, f"{prefix}-description"
         return data, ""
 
@@ -1058,23 +632,18 @@ class PlanForms:
     def all(self) -> list[forms.Form]:
         return [self.plan, *(f for row in self.needs for f in (row.need, *row.actions))]
 
-    def quiet(self) -> PlanForms:
-        for form in self.all():
-            _quiet(form)
-        return self
-
     def is_valid(self) -> bool:
         ok = self.plan.is_valid()
         kept = 0
         for row in self.needs:
             if row.removed:
                 for form in (row.need, *row.actions):
-                    _quiet(form)
+                    quiet(form)
                 continue
             ok = row.need.is_valid() and ok
             for action in row.actions:
                 if _ticked(action, "remove"):
-                    _quiet(action)
+                    quiet(action)
                 else:
                     ok = action.is_valid() and ok
             kept += not _blank(row.need)
@@ -1082,9 +651,6 @@ class PlanForms:
             self.plan.add_error(None, "Describe at least one wellbeing need, with its actions.")
             ok = False
         return ok
-
-    def errors(self) -> list[dict[str, str]]:
-        return _summary(self.all())
 
     def version(self) -> int:
         data = self.plan.cleaned_data
@@ -1169,103 +735,12 @@ class PlanForms:
             target.add_error(name, message)
 
 
-def _plan_people(
-    child_id: uuid.UUID, content: dict[str, Any] | None
-) -> dict[str, list[tuple[str, str]]]:
-    """Whom the plan's form offers: Lead Professionals, the team, owners of actions."""
-    involved = _involved(child_id)
-    current = _people(
-        [
-            *(content["team_ids"] if content else []),
-            *(a["owner_id"] for n in (content["needs"] if content else []) for a in n["actions"]),
-        ]
-    )
-    leads = _leads()
-    return {
-        "leads": _choices(leads),
-        "team": _choices([*involved, *current]),
-        "owners": _choices([*involved, *current, *leads]),
-    }
-
-
-@page(Action.PLAN_WRITE)
-def edit_plan(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    """The whole plan on one form, saved as a new version. The version edited travels with
-    the edit: if someone saved a newer one meanwhile, nothing is saved and the page says
-    so, keeping everything typed."""
-    me = signed_in(request)
-    authorize(me, Action.PLAN_WRITE, child_id=child_id, object=f"child:{child_id}")
-    current = _current_plan(me, child_id)
-    content = current.version.content if current else None
-    record = people.get_child(me, child_id)
-    choices = _plan_people(child_id, content)
-    key = request.path
-    restored = False
-    conflict: int | None = None
-    if request.method == "POST":
-        add = request.POST.get("add", "")
-        if add:
-            data, focus = PlanForms.more(request.POST, add)
-            found = PlanForms(data, **choices).quiet()
-            found.focus(focus)
-        else:
-            found = PlanForms(request.POST, **choices)
-            if found.is_valid():
-                try:
-                    saved = services.save_plan(
-                        me, child_id, version=found.version(), **found.plan_input()
-                    )
-                except Invalid as error:
-                    found.show(error)
-                except Forbidden as refusal:
-                    found.plan.add_error("lead_professional", "; ".join(refusal.decision.reasons))
-                except Conflict as stale:
-                    conflict = int(str(stale.extra.get("current_version", 0)))
-                    data = request.POST.copy()
-                    data["seen_version"] = str(conflict)
-                    data.pop("save_over", None)
-                    found = PlanForms(data, **choices).quiet()
-                else:
-                    drafts.forget(me, key)
-                    messages.success(request, f"The plan is saved as version {saved.version}.")
-                    return redirect("web:child-plan", child_id=child_id)
-    else:
-        draft = _draft(me, key)
-        restored = draft is not None
-        data = (
-            draft
-            if draft
-            else PlanForms.written(content, current.version.version if current else 0)
-        )
-        found = PlanForms(data, **choices).quiet()
-    return render(
-        request,
-        "web/planning/plan_form.html",
-        {
-            "record": record,
-            "child_id": child_id,
-            "forms": found,
-            "errors": found.errors(),
-            "current": current,
-            "conflict": conflict,
-            "restored": restored,
-            "draft_key": key,
-        },
-    )
-
-
 # --- Team Around the Child meetings ----------------------------------------------------------
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(
-        label="When was the meeting held?",
-        help_text=DATE_HINT,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date of the meeting.",
-            "invalid": "Enter the date of the meeting as a real date, for example 27/02/2027.",
-        },
+    held_on = _date(
+        "When was the meeting held?", "Enter the date of the meeting.", "the date of the meeting"
     )
     attendees = forms.MultipleChoiceField(
         label="Who attended",
@@ -1300,9 +775,7 @@ class MeetingForm(forms.Form):
     def __init__(self, data: QueryDict, team: list[tuple[str, str]]) -> None:
         super().__init__(data)
         for name in ("attendees", "invitees"):
-            field = self.fields[name]
-            assert isinstance(field, forms.MultipleChoiceField)
-            field.choices = team
+            set_choices(self, name, team)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -1314,24 +787,11 @@ class MeetingForm(forms.Form):
 
 class MeetingActionForm(forms.Form):
     need = forms.ChoiceField(label="The need it serves")
-    description = forms.CharField(
-        label="Action",
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Describe the action."},
-    )
+    description = _box("Action", "Describe the action.")
     owner = forms.ChoiceField(
         label="Person responsible", error_messages={"required": "Choose who is responsible."}
     )
-    due_on = forms.DateField(
-        label="Due by",
-        help_text=DATE_HINT,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date it is due by.",
-            "invalid": "Enter the due date as a real date, for example 27/02/2027.",
-        },
-    )
+    due_on = _date("Due by", "Enter the date it is due by.", "the due date")
 
     def __init__(
         self,
@@ -1347,17 +807,13 @@ class MeetingActionForm(forms.Form):
             empty_permitted=True,
             use_required_attribute=False,
         )
-        need = self.fields["need"]
-        assert isinstance(need, forms.ChoiceField)
-        need.choices = needs
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("", "Choose who"), *owners]
+        set_choices(self, "need", needs)
+        set_choices(self, "owner", [("", "Choose who"), *owners])
         self.number = index + 1
         self.where = f"Action {self.number}"
 
 
-class MeetingForms:
+class MeetingForms(_Page):
     MORE = 2
 
     def __init__(
@@ -1377,7 +833,7 @@ class MeetingForms:
     @classmethod
     def blank(cls, needs: list[tuple[str, str]]) -> QueryDict:
         first = needs[0][0] if needs else ""
-        return _data(
+        return as_posted(
             {
                 "held_on": f"{timezone.localdate():%d/%m/%Y}",
                 "action_rows": cls.MORE,
@@ -1398,18 +854,6 @@ class MeetingForms:
 
     def all(self) -> list[forms.Form]:
         return [self.meeting, *self.actions]
-
-    def quiet(self) -> MeetingForms:
-        for form in self.all():
-            _quiet(form)
-        return self
-
-    def is_valid(self) -> bool:
-        checked = [form.is_valid() for form in self.all()]  # every form, for every error
-        return all(checked)
-
-    def errors(self) -> list[dict[str, str]]:
-        return _summary(self.all())
 
     def meeting_input(self) -> dict[str, Any]:
         data = self.meeting.cleaned_data
@@ -1451,79 +895,3 @@ class MeetingForms:
             if name not in target.fields:
                 name = None
             target.add_error(name, message)
-
-
-@page(Action.MEETING_RECORD)
-def new_meeting(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
-    """A Team Around the Child meeting: who came, the decisions, the minutes, and actions
-    that join the plan as a new version."""
-    me = signed_in(request)
-    authorize(me, Action.MEETING_RECORD, child_id=child_id, object=f"child:{child_id}")
-    current = _current_plan(me, child_id)
-    record = people.get_child(me, child_id)
-    content = current.version.content if current else None
-    team = _choices(
-        [
-            *_involved(child_id, PLAN_CIRCLE),
-            *_people(content["team_ids"] if content else []),
-        ]
-    )
-    needs = [
-        (str(i), f"Need {i + 1}: {need['description'][:80]}")
-        for i, need in enumerate(content["needs"] if content else [])
-    ]
-    with_actions = bool(needs) and decide(me, Action.PLAN_WRITE, child_id=child_id).allowed
-
-    def build(data: QueryDict) -> MeetingForms:
-        return MeetingForms(data, team=team, needs=needs, with_actions=with_actions)
-
-    key = request.path
-    restored = False
-    if request.method == "POST":
-        if request.POST.get("more") == "actions":
-            found = build(MeetingForms.more(request.POST, needs)).quiet()
-        else:
-            found = build(request.POST)
-            if found.is_valid():
-                try:
-                    services.record_meeting(me, child_id, **found.meeting_input())
-                except Invalid as error:
-                    found.show(error)
-                except Forbidden as refusal:
-                    found.meeting.add_error(None, "; ".join(refusal.decision.reasons))
-                else:
-                    drafts.forget(me, key)
-                    text = "The meeting is recorded."
-                    if found.sent:
-                        text += " Its actions are in the plan as a new version."
-                    messages.success(request, text)
-                    return redirect("web:child-plan", child_id=child_id)
-    else:
-        draft = _draft(me, key)
-        restored = draft is not None
-        found = build(draft if draft else MeetingForms.blank(needs)).quiet()
-    return render(
-        request,
-        "web/planning/meeting_form.html",
-        {
-            "record": record,
-            "child_id": child_id,
-            "forms": found,
-            "errors": found.errors(),
-            "has_plan": current is not None,
-            "with_actions": with_actions,
-            "restored": restored,
-            "draft_key": key,
-        },
-    )
-
-
-urlpatterns = [
-    path("children/<uuid:child_id>/plan", child_plan, name="child-plan"),
-    path("children/<uuid:child_id>/plan.pdf", plan_pdf, name="plan-pdf"),
-    path("children/<uuid:child_id>/plan/edit", edit_plan, name="plan-edit"),
-    path("children/<uuid:child_id>/plan/versions/<int:number>", plan_version, name="plan-version"),
-    path("children/<uuid:child_id>/assessments/new", new_assessment, name="assessment-new"),
-    path("assessments/<uuid:assessment_id>/contribute", contribute, name="assessment-contribute"),
-    path("children/<uuid:child_id>/meetings/new", new_meeting, name="meeting-new"),
-]

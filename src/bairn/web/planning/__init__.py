@@ -1,0 +1,1 @@
+"""The assessment and Child's Plan pages: forms, presenters and views."""
