@@ -13,6 +13,8 @@ from typing import Any
 
 from django.test import Client
 from django.utils import timezone
+from django_otp.oath import TOTP, totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bairn.agencies.models import Agency, Practitioner
 from bairn.agencies.services import assign, create_agency, create_practitioner, issue_token
@@ -21,21 +23,47 @@ from bairn.chronology.services import record_concern
 from bairn.people.chi import make_chi
 from bairn.people.models import Child
 from bairn.people.services import add_person, create_child
+from bairn.planning.models import PlanVersion
+from bairn.planning.services import save_plan
 
 LEEANN_DOB = dt.date(2017, 3, 14)
 TRENT_DOB = dt.date(2023, 5, 2)
 
 
+def unused_code(device: TOTPDevice) -> str:
+    """The code the app shows now, or, when that one was already used (a code works
+    once), the next one, which django-otp also accepts (a clock a step ahead)."""
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    ahead = 1 if device.last_t >= now else 0
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
+    return f"{code:0{device.digits}d}"
+
+
+def current_code(user: Practitioner) -> str:
+    """A code of the user's authenticator app (one is linked if they have none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    )
+    return unused_code(device)
+
+
 class Api:
     """A JSON client signed in with a bearer token."""
 
-    def __init__(self, user: Practitioner | None) -> None:
+    def __init__(self, user: Practitioner | None, *, otp: bool = True) -> None:
         self.client = Client()
         self.user = user
         self.token = issue_token(user, label="test") if user is not None else None
+        # Send the current code of the user's authenticator app with every request, as a
+        # client does for the dangerous acts (bairn.api.stepup); otp=False sends none.
+        self.otp = otp and user is not None
 
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if self.otp and self.user is not None:
+            headers["X-Bairn-OTP"] = current_code(self.user)
+        return headers
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.client.get("/api/v1" + path, params or {}, headers=self._headers())
@@ -125,6 +153,39 @@ def concern(
     )
 
 
+# A concern as the API takes it, valid for any child.
+CONCERN = {
+    "occurred_at": "2026-06-12T10:00:00+01:00",
+    "summary": "Leeann said she had no breakfast",
+    "source": "child_disclosure",
+    "indicators": ["nurtured"],
+    "impact": "negative",
+    "significance": "low",
+}
+
+
+def plan(cast: Cast, **fields: Any) -> PlanVersion:
+    """Leeann's first Child's Plan, made by her named person with Chris Devlin as lead
+    professional: a plan with no needs, due for review in 60 days, unless `fields` say
+    otherwise."""
+    body: dict[str, Any] = {
+        "reason_for_plan": "Several agencies are needed",
+        "needs": [],
+        "child_views": "",
+        "family_views": "",
+        "review_date": timezone.localdate() + dt.timedelta(days=60),
+        **fields,
+    }
+    return save_plan(
+        cast.head_teacher,
+        cast.leeann.pk,
+        version=0,
+        lead_professional_id=cast.social_worker.pk,
+        team_ids=[],
+        **body,
+    )
+
+
 def make_cast() -> Cast:
     admin = Practitioner.objects.create_superuser("admin", "admin@example.org", None)
     school = create_agency(admin, name="Riverside Primary School and Nursery", kind="education")
@@ -175,6 +236,21 @@ def make_cast() -> Cast:
     )
     assign(cast.health_visitor, cast.trent.pk, "named_person", cast.health_visitor.pk)
     return cast
+
+
+def ig(cast: Cast, agency: Agency) -> Api:
+    """The information governance lead of an agency (made for the agencies without one:
+    police, housing, social work)."""
+    known = {cast.school.pk: "ig_school", cast.health.pk: "ig_health"}
+    if agency.pk in known:
+        return cast.api(known[agency.pk])
+    key = f"ig_{agency.kind}"
+    if key not in cast.apis:
+        lead = practitioner(
+            cast.admin, key, f"IG lead {agency.kind}", agency, "information_governance"
+        )
+        cast.apis[key] = Api(lead)
+    return cast.apis[key]
 
 
 def corinne(cast: Cast) -> str:

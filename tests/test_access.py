@@ -1,9 +1,11 @@
 """Who may and who may not: roles × involvement × endpoints (DOMAIN §1, §4.1, §4.9).
 
 Leeann's Named Person is the head teacher (a senior), who created her record; the class
-teacher is involved through a concern she recorded. Everyone else is not involved:
-a nursery teacher of the same school, Trent's health visitor, a police sergeant, the
-school's information governance lead, the administrator and Charlie, the outsider.
+teacher is on her team, brought in by the head teacher. The nursery teacher of the same
+school recorded a concern about her, which lets her see that entry and nothing more
+(recording is not reading, DOMAIN §4.1). Everyone else is not involved: Trent's health
+visitor, a police sergeant, the school's information governance lead, the administrator
+and Charlie, the outsider.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import pytest
 from bairn.agencies.models import Involvement
 from bairn.agencies.services import add_to_team
 from bairn.audit.models import AuditEvent
-from bairn.planning.services import save_plan, start_assessment
-from tests.factories import Cast, concern, corinne
+from bairn.planning.services import start_assessment
+from bairn.sharing.services import disclose, request_share
+from tests.factories import CONCERN, Api, Cast, concern, corinne, plan, practitioner
 
 CALLERS = [
     "head_teacher",
@@ -31,16 +34,6 @@ CALLERS = [
     "admin",
     "charlie",
 ]
-
-CONCERN = {
-    "occurred_at": "2026-06-12T10:00:00+01:00",
-    "summary": "Leeann said she had no breakfast",
-    "source": "child_disclosure",
-    "indicators": ["nurtured"],
-    "impact": "negative",
-    "significance": "low",
-}
-
 
 PLAN = {
     "reason_for_plan": "Leeann's behaviour and what she says of home need several agencies",
@@ -61,24 +54,59 @@ PLAN = {
 
 def _setup(cast: Cast) -> dict[str, Any]:
     entry = concern(cast.head_teacher, cast.leeann, "Leeann upset at drop-off")
+    add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
     concern(cast.class_teacher, cast.leeann, "Leeann pushed another child", significance="medium")
+    own = concern(cast.nursery_teacher, cast.leeann, "Leeann collecting Trent, alone")
     start_assessment(
         cast.head_teacher, cast.leeann.pk, indicators={"safe": {"rating": "some_concern"}}
     )
-    save_plan(
-        cast.head_teacher,
-        cast.leeann.pk,
-        version=0,
-        lead_professional_id=cast.social_worker.pk,
-        team_ids=[],
-        **{**PLAN, "review_date": dt.date(2030, 1, 31)},
-    )
+    plan(cast, **{**PLAN, "review_date": dt.date(2030, 1, 31)})
     mother = corinne(cast)
     add_to_team(cast.head_teacher, cast.leeann.pk, cast.social_worker.pk, reason="Family support")
-    return {"leeann": cast.leeann.pk, "entry": entry.pk, "corinne": mother}
+    # Trent's health visitor asks the school for what it holds about him (Leeann's rows
+    # stay as they are); the class teacher asks the head teacher to authorise a child
+    # protection share about Leeann.
+    asked = request_share(
+        cast.health_visitor,
+        cast.trent.pk,
+        holder_agency_id=cast.school.pk,
+        purpose="wellbeing_support",
+        necessity="Trent's nursery attendance, for his health review",
+        categories=["chronology"],
+    )
+    authorisation = disclose(
+        cast.class_teacher,
+        cast.leeann.pk,
+        recipient_agency_id=cast.police.pk,
+        purpose="child_protection",
+        categories=["core"],
+        justification="Leeann disclosed an assault at home",
+        authorised_by_id=cast.head_teacher.pk,
+    )
+    return {
+        "leeann": cast.leeann.pk,
+        "entry": entry.pk,
+        "own": own.pk,
+        "corinne": mother,
+        "share_request": asked.pk,
+        "authorisation": authorisation.pk,
+    }
 
 
 Call = Callable[[Cast, dict[str, Any], str], Any]
+
+
+def _to_police(c: Cast, d: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A child protection disclosure of Leeann's core details to the police."""
+    return {
+        "child_id": str(d["leeann"]),
+        "recipient_agency_id": str(c.police.pk),
+        "purpose": "child_protection",
+        "categories": ["core"],
+        "justification": "Leeann disclosed an assault at home",
+        **extra,
+    }
+
 
 ENDPOINTS: dict[str, Call] = {
     "GET child": lambda c, d, w: c.api(w).get(f"/children/{d['leeann']}"),
@@ -121,6 +149,10 @@ ENDPOINTS: dict[str, Call] = {
     "GET concern": lambda c, d, w: c.api(w).get(f"/concerns/{d['entry']}"),
     "POST amendment": lambda c, d, w: c.api(w).post(
         f"/concerns/{d['entry']}/amendments", {"reason": "Wrong day", "summary": "Corrected"}
+    ),
+    "GET own concern": lambda c, d, w: c.api(w).get(f"/concerns/{d['own']}"),
+    "POST amendment of own": lambda c, d, w: c.api(w).post(
+        f"/concerns/{d['own']}/amendments", {"reason": "Wrong time", "summary": "Corrected"}
     ),
     "PUT named-person": lambda c, d, w: c.api(w).put(
         f"/children/{d['leeann']}/named-person", {"practitioner_id": str(c.head_teacher.pk)}
@@ -222,6 +254,27 @@ ENDPOINTS: dict[str, Call] = {
         },
     ),
     "GET share requests": lambda c, d, w: c.api(w).get("/share-requests"),
+    "POST share request decision": lambda c, d, w: c.api(w).post(
+        f"/share-requests/{d['share_request']}/decision",
+        {"decision": "decline", "reason": "Trent is not at the nursery yet"},
+    ),
+    "POST disclosure asking a senior": lambda c, d, w: c.api(w).post(
+        "/disclosures", _to_police(c, d, authorised_by=str(c.head_teacher.pk))
+    ),
+    "POST urgent disclosure": lambda c, d, w: c.api(w).post(
+        "/disclosures",
+        _to_police(
+            c,
+            d,
+            urgent=True,
+            urgent_reason="She goes home with him at 3.15 and no senior can be reached",
+        ),
+    ),
+    "GET authorisations": lambda c, d, w: c.api(w).get("/authorisations"),
+    "POST authorisation decision": lambda c, d, w: c.api(w).post(
+        f"/authorisations/{d['authorisation']}/decision",
+        {"decision": "refuse", "reason": "Talk to the family first"},
+    ),
     "GET transparency": lambda c, d, w: c.api(w).get(f"/children/{d['leeann']}/transparency"),
     "GET review queue": lambda c, d, w: c.api(w).get("/review-queue"),
     "POST assessment": lambda c, d, w: c.api(w).post(
@@ -275,19 +328,22 @@ TABLE: dict[str, tuple[int, ...]] = {
     "POST people": (201, 201, 404, 404, 404, 404, 404, 404),
     "PATCH person": (200, 200, 404, 404, 404, 404, 404, 404),
     "GET household changes": (200, 200, 404, 404, 404, 404, 404, 404),
-    # The Named Person brings people into the team; the class teacher, involved through
-    # a concern, may see who is on it but not change it.
+    # The Named Person brings people into the team; the class teacher, on it, may see who
+    # is on it but not change it. The nursery teacher only recorded: she sees none of it.
     "GET team": (200, 200, 404, 404, 404, 404, 404, 404),
     "POST team": (201, 403, 404, 404, 404, 404, 404, 404),
     "DELETE team member": (200, 403, 404, 404, 404, 404, 404, 404),
     "POST named-person offer": (201, 201, 404, 404, 404, 404, 404, 404),
     "GET named-person offer": (200, 200, 404, 404, 404, 404, 404, 404),
     "GET chronology": (200, 200, 404, 404, 404, 404, 404, 404),
-    # The school already knows Leeann, so its people may record about her (and become
-    # involved); other agencies must declare involvement first.
+    # The school already knows Leeann, so its people may record about her (without
+    # becoming involved); other agencies must declare involvement first. Recording is not
+    # reading: the nursery teacher sees and amends her own entry, not a colleague's.
     "POST concern": (201, 201, 201, 404, 404, 201, 404, 404),
     "GET concern": (200, 200, 404, 404, 404, 404, 404, 404),
     "POST amendment": (201, 201, 404, 404, 404, 404, 404, 404),
+    "GET own concern": (200, 200, 200, 404, 404, 404, 404, 404),
+    "POST amendment of own": (201, 201, 201, 404, 404, 404, 404, 404),
     # A Named Person is assigned: only they or a senior may change it.
     "PUT named-person": (200, 403, 404, 404, 404, 404, 404, 404),
     # The plan made the social worker Lead Professional: the Named Person may change that,
@@ -313,6 +369,17 @@ TABLE: dict[str, tuple[int, ...]] = {
     "GET disclosures": (200, 200, 404, 404, 404, 404, 404, 404),
     "POST share request": (201, 201, 404, 404, 404, 404, 404, 404),
     "GET share requests": (200, 200, 200, 200, 200, 200, 403, 200),
+    # A request to the school about Trent: its seniors, its information governance and
+    # those of its people involved with him decide (DOMAIN §4.4); to anyone else, even
+    # the health visitor who asked, it is not found.
+    "POST share request decision": (200, 404, 404, 404, 404, 200, 404, 404),
+    # Naming a senior asks her (202); the head teacher naming herself shares at once.
+    "POST disclosure asking a senior": (201, 202, 404, 404, 404, 404, 404, 404),
+    # Shared at once without authorisation; a senior sharing authorises it herself.
+    "POST urgent disclosure": (201, 201, 404, 404, 404, 404, 404, 404),
+    "GET authorisations": (200, 200, 200, 200, 200, 200, 403, 200),
+    # The class teacher asked the head teacher: she decides, he may not authorise his own.
+    "POST authorisation decision": (200, 403, 404, 404, 404, 404, 404, 404),
     # The family's report is prepared by information governance of an agency holding
     # records; to the involved it is forbidden, to the rest the child is not found.
     "GET transparency": (403, 403, 404, 404, 404, 200, 404, 404),
@@ -375,6 +442,66 @@ def test_who_may_and_who_may_not(
         assert body == {"detail": "Not found."}
     if expected in (403, 404):
         assert AuditEvent.objects.filter(outcome="refused").count() == before + 1
+
+
+class _SpoiledBodies:
+    """Sends every request body as an object with one unknown field; reads as they are."""
+
+    def __init__(self, api: Any) -> None:
+        self.api = api
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.api.get(path, params)
+
+    def delete(self, path: str) -> Any:
+        return self.api.delete(path)
+
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        return lambda path, body=None: self.api._send(method, path, {"not_a_field": 1})
+
+
+class _SpoilingCast:
+    def __init__(self, cast: Cast) -> None:
+        self._cast = cast
+
+    def api(self, who: str) -> _SpoiledBodies:
+        return _SpoiledBodies(self._cast.api(who))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cast, name)
+
+
+# The child (and the purpose, on which a refusal may rest) is named in these bodies: until
+# the body is valid nobody can say whose it is, so a spoiled body is a 422 for anyone who
+# may act at all.
+CHILD_IN_BODY = {
+    "POST child protection disclosure",
+    "POST disclosure asking a senior",
+    "POST urgent disclosure",
+    "POST share request",
+}
+
+REFUSALS = [
+    pytest.param(endpoint, who, TABLE[endpoint][i], id=f"{endpoint}-{who}")
+    for endpoint in TABLE
+    if endpoint.split()[0] in {"POST", "PUT", "PATCH"}
+    for i, who in enumerate(CALLERS)
+    if TABLE[endpoint][i] in (403, 404) and endpoint not in CHILD_IN_BODY
+]
+
+
+@pytest.mark.parametrize(("endpoint", "who", "expected"), REFUSALS)
+def test_who_may_not_is_refused_before_the_body_is_read(
+    table: tuple[Cast, dict[str, Any]], endpoint: str, who: str, expected: int
+) -> None:
+    """Authorize before validate: someone who may not act is refused (403) or not shown
+    the child (404) whatever they send; a 422 about the body would tell them the route
+    and the child are there to be written to."""
+    cast, data = table
+    before = AuditEvent.objects.filter(outcome="refused").count()
+    response = ENDPOINTS[endpoint](_SpoilingCast(cast), data, who)  # type: ignore[arg-type]
+    assert response.status_code == expected, response.content
+    assert AuditEvent.objects.filter(outcome="refused").count() == before + 1
 
 
 def test_not_involved_gets_404_on_every_child_route(cast: Cast, client: Any) -> None:
@@ -494,10 +621,17 @@ def test_break_glass_lets_in_at_once_flagged_and_audited(cast: Cast) -> None:
     assert involvement.flagged
     event = AuditEvent.objects.get(action="involvement.break_glass", outcome="allowed")
     assert event.flagged
-    assert reason in event.reason
+    # The reason he gave is kept with the involvement, for the review; the audit names
+    # the involvement by id and holds no free text (issue 9).
+    assert involvement.reason == reason
+    assert reason not in event.reason
+    assert event.object == f"involvement:{involvement.pk}"
     assert event.child_id == str(cast.leeann.pk)
-    # Information governance sees it in the audit.
-    events = cast.api("ig_school").get("/audit", {"child_id": str(cast.leeann.pk)}).json()
+    # His own agency's information governance sees it in the audit (and reviews it).
+    housing_ig = practitioner(
+        cast.admin, "ig_housing", "Pat Reid", cast.housing, "information_governance"
+    )
+    events = Api(housing_ig).get("/audit", {"child_id": str(cast.leeann.pk)}).json()
     assert any(
         e["action"] == "involvement.break_glass" and e["actor"] == "charlie"
         for e in events["events"]
@@ -529,7 +663,8 @@ def test_match_tells_only_the_named_person_and_adds_no_involvement(cast: Cast) -
     assert body["named_person"]["name"] == "Elaine Ross"
     assert body["named_person"]["agency"] == cast.school.name
     assert body["named_person"]["email"] == cast.head_teacher.email
-    assert set(body) == {"matched", "named_person"}
+    assert set(body) == {"matched", "named_person", "named_persons"}
+    assert body["named_persons"] == [body["named_person"]]
     assert str(cast.leeann.pk) not in response.content.decode()
     assert charlie.get(f"/children/{cast.leeann.pk}").status_code == 404
     assert not Involvement.objects.filter(practitioner=cast.charlie).exists()
@@ -557,7 +692,7 @@ def test_match_needs_every_identifier_to_agree(cast: Cast, changes: dict[str, st
         **changes,
     }
     response = cast.api("charlie").post("/children/match", body)
-    assert response.json() == {"matched": False, "named_person": None}
+    assert response.json() == {"matched": False, "named_person": None, "named_persons": []}
 
 
 def test_match_by_chi_number(cast: Cast) -> None:

@@ -503,6 +503,50 @@ def test_openapi_document_needs_no_token_and_describes_bad_input(openapi: dict[s
     assert {"field", "message"} <= set(item["properties"])
 
 
+def operations(openapi: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{verb.upper()} {path}", op)
+        for path, verbs in openapi["paths"].items()
+        for verb, op in verbs.items()
+        if isinstance(op, dict) and "responses" in op
+    ]
+
+
+def test_every_operation_that_needs_a_token_documents_401(openapi: dict[str, Any]) -> None:
+    # Issue 9: 401 was missing from the OpenAPI document.
+    secured = [(name, op) for name, op in operations(openapi) if op.get("security")]
+    assert len(secured) > 40
+    missing = [name for name, op in secured if "401" not in op["responses"]]
+    assert missing == []
+    for _, op in secured:
+        answer = op["responses"]["401"]
+        assert answer["description"]
+        assert resolve(openapi, answer["content"]["application/json"]["schema"])["properties"][
+            "detail"
+        ]
+    public = {name for name, op in operations(openapi) if not op.get("security")}
+    assert "POST /api/v1/auth/token" in public
+
+
+def test_every_operation_with_a_body_documents_415(openapi: dict[str, Any]) -> None:
+    with_body = [(name, op) for name, op in operations(openapi) if "requestBody" in op]
+    assert with_body
+    assert [name for name, op in with_body if "415" not in op["responses"]] == []
+
+
+def test_the_document_says_how_to_send_a_fresh_two_factor_code(openapi: dict[str, Any]) -> None:
+    description = openapi["info"]["description"]
+    assert "X-Bairn-OTP" in description
+    assert '"otp"' in description
+    body = resolve(
+        openapi,
+        openapi["paths"]["/api/v1/children/{child_id}/involvement"]["post"]["requestBody"][
+            "content"
+        ]["application/json"]["schema"],
+    )
+    assert "otp" in body["properties"]
+
+
 def test_docs_page_is_html() -> None:
     response = Client().get("/api/v1/docs")
     assert response.status_code == 200

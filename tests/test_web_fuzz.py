@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bairn.agencies.models import Practitioner
+from bairn.chronology.models import Concern
 from bairn.notify.models import Notification
 from bairn.people.models import Child, ChildRelationship
 from bairn.planning.models import Assessment
@@ -119,6 +120,9 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, st
             "notification_id": str(Notification.objects.first().pk),  # type: ignore[union-attr]
             "request_id": str((ShareRequest.objects.first() or _share_request(leeann.pk)).pk),
             "number": "1",
+            "concern_id": str(Concern.objects.filter(child_ref=leeann.pk).first().pk),  # type: ignore[union-attr]
+            # None in the demo: a page about one that does not exist must answer 404.
+            "authorisation_id": str(uuid.uuid4()),
         }
         yield ids
         transaction.set_rollback(True, using="identity")

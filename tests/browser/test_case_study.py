@@ -62,7 +62,7 @@ def test_that_friday(page: Page, checked: Checked) -> None:
     checked(page, "home-class-teacher")
 
     # Leeann's record: the school's part of the chronology, as a list and a picture.
-    page.get_by_role("link", name="Leeann Bello").click()
+    page.get_by_role("link", name="Leeann Bello", exact=True).click()
     expect(page.get_by_role("heading", name="Chronology")).to_be_visible()
     checked(page, "child")
 

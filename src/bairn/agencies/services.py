@@ -6,17 +6,37 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_otp import devices_for_user, match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bairn.access.policy import Action, authorize, current_assignee, works_with_children
-from bairn.agencies.models import Agency, ApiToken, Assignment, Involvement, Practitioner
+from bairn.access.policy import (
+    NOT_A_WAY_IN,
+    Action,
+    AuditAction,
+    Forbidden,
+    authorize,
+    current_assignee,
+    named_person_successor,
+    works_with_children,
+)
+from bairn.agencies.models import (
+    Agency,
+    ApiToken,
+    Assignment,
+    Involvement,
+    Practitioner,
+    SetupLink,
+)
 from bairn.audit import services as audit
+from bairn.db import insert_once
 from bairn.errors import Conflict, Invalid
 from bairn.reference import Role
 
@@ -31,9 +51,12 @@ def create_agency(actor: Practitioner, *, name: str, kind: str) -> Agency:
         raise Invalid({"name": "Give the agency a name."})
     if Agency.objects.filter(name__iexact=name).exists():
         raise Conflict("An agency with this name already exists.", field="name")
-    with transaction.atomic():
-        agency = Agency.objects.create(name=name, kind=kind)
-        audit.record(actor=actor, action=Action.AGENCY_CREATE, object=f"agency:{agency.pk}")
+    try:
+        with transaction.atomic():
+            agency = Agency.objects.create(name=name, kind=kind)
+            audit.record(actor=actor, action=Action.AGENCY_CREATE, object=f"agency:{agency.pk}")
+    except IntegrityError as exc:  # the same name, at the same moment
+        raise Conflict("An agency with this name already exists.", field="name") from exc
     return agency
 
 
@@ -118,7 +141,7 @@ def issue_token(
             label=label,
             expires_at=timezone.now() + lifetime if lifetime else None,
         )
-        audit.record(actor=practitioner, action="token.create", reason=label)
+        audit.record(actor=practitioner, action=AuditAction.TOKEN_CREATE, reason=label)
     return token
 
 
@@ -140,13 +163,127 @@ def practitioner_for_token(token: str) -> Practitioner | None:
     return found.practitioner
 
 
+def token_stepped_up(token: str) -> bool:
+    """A two-factor code was accepted on this token in the last BAIRN_STEP_UP_MINUTES."""
+    since = timezone.now() - dt.timedelta(minutes=settings.BAIRN_STEP_UP_MINUTES)
+    return ApiToken.objects.filter(
+        digest=_digest(token), revoked_at__isnull=True, stepped_up_at__gte=since
+    ).exists()
+
+
+def mark_stepped_up(token: str) -> None:
+    ApiToken.objects.filter(digest=_digest(token)).update(stepped_up_at=timezone.now())
+
+
+def check_step_up_code(user: Practitioner, code: str, what: str) -> str | None:
+    """Check a code entered again before a dangerous act (the pages' step-up and the API's):
+    None when it is right, else what to tell the user. Wrong codes count towards the
+    device's throttle (django-otp), and each answer is audited as `auth.step_up`."""
+    devices = list(devices_for_user(user, confirmed=True))
+    throttled = bool(devices) and not any(d.verify_is_allowed()[0] for d in devices)
+    device = None if throttled or not devices else match_token(user, code)
+    if device is None:
+        reason = "throttled" if throttled else "no authenticator" if not devices else "wrong code"
+        audit.record(
+            actor=user,
+            action=AuditAction.AUTH_STEP_UP,
+            outcome=audit.REFUSED,
+            reason=f"{reason} before {what}",
+        )
+        if throttled:
+            return "Too many wrong codes: wait a few seconds, then try the one your app shows now."
+        if not devices:
+            return "Set up two-factor authentication first: this account has no authenticator."
+        return "This code is wrong or has expired: try the one your app shows now."
+    audit.record(actor=user, action=AuditAction.AUTH_STEP_UP, reason=f"code accepted before {what}")
+    return None
+
+
+SETUP_PATH = "/sign-in/set-up-code"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A one-time set-up link, as given to the administrator (shown once)."""
+
+    code: str
+    link: str
+    expires_at: dt.datetime
+
+
+def issue_setup_link(practitioner: Practitioner, *, by: Practitioner | None = None) -> Setup:
+    """An account made by an administrator links its first authenticator app only through
+    this link: a password alone never does. Earlier unused links of the account stop
+    working. Refused for an account that already has an app (Conflict)."""
+    if any(devices_for_user(practitioner, confirmed=True)):
+        raise Conflict(
+            f"{practitioner.username} already has an authenticator app: a set-up link "
+            "would let a password link another."
+        )
+    code = secrets.token_urlsafe(24)
+    now = timezone.now()
+    expires = now + dt.timedelta(hours=settings.BAIRN_SETUP_LINK_HOURS)
+    with transaction.atomic():
+        SetupLink.objects.filter(practitioner=practitioner, used_at__isnull=True).update(
+            expires_at=now
+        )
+        link = SetupLink.objects.create(
+            practitioner=practitioner, digest=_digest(code), expires_at=expires
+        )
+        audit.record(
+            actor=by or practitioner,
+            action=AuditAction.PRACTITIONER_SETUP_LINK,
+            object=f"practitioner:{practitioner.pk}",
+            reason=f"set-up link {link.pk} made",
+        )
+    return Setup(
+        code=code, link=f"{settings.BAIRN_BASE_URL}{SETUP_PATH}?code={code}", expires_at=expires
+    )
+
+
+def setup_link_valid(practitioner: Practitioner, code: str) -> bool:
+    return SetupLink.objects.filter(
+        practitioner=practitioner,
+        digest=_digest(code),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
+
+
+def use_setup_link(practitioner: Practitioner, code: str) -> bool:
+    """Spend the link (once: of two requests at the same moment, one wins)."""
+    now = timezone.now()
+    spent = SetupLink.objects.filter(
+        practitioner=practitioner, digest=_digest(code), used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    return spent == 1
+
+
+def pending_authenticator(practitioner: Practitioner) -> TOTPDevice:
+    """The authenticator being linked on the two-factor set-up page: the one not yet
+    confirmed, or a new one. Only the set-up link lets the page ask for it."""
+    return TOTPDevice.objects.filter(
+        user=practitioner, confirmed=False
+    ).first() or TOTPDevice.objects.create(
+        user=practitioner, name="Authenticator app", confirmed=False
+    )
+
+
+def confirm_authenticator(device: TOTPDevice) -> None:
+    """The authenticator answered with a right code, and the set-up link is spent."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+
+
 def revoke_token(token: str) -> bool:
     with transaction.atomic():
         found = ApiToken.objects.filter(digest=_digest(token), revoked_at__isnull=True).first()
         if found is None:
             return False
         ApiToken.objects.filter(pk=found.pk).update(revoked_at=timezone.now())
-        audit.record(actor=found.practitioner, action="token.revoke", object=f"token:{found.pk}")
+        audit.record(
+            actor=found.practitioner, action=AuditAction.TOKEN_REVOKE, object=f"token:{found.pk}"
+        )
     return True
 
 
@@ -155,7 +292,9 @@ def revoke_all_tokens(practitioner: Practitioner) -> int:
         count = ApiToken.objects.filter(practitioner=practitioner, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        audit.record(actor=practitioner, action="token.revoke_all", reason=f"{count} revoked")
+        audit.record(
+            actor=practitioner, action=AuditAction.TOKEN_REVOKE_ALL, reason=f"{count} revoked"
+        )
     return count
 
 
@@ -169,27 +308,40 @@ def involve(
 ) -> Involvement:
     """Make a practitioner involved with a child on a basis (DOMAIN §4.1); idempotent per
     basis. Who may see a child is itself audited: `by` is who made it so (default: the
-    practitioner themself)."""
-    existing = Involvement.objects.filter(
-        child_ref=child_id, practitioner=practitioner, basis=basis, ended_at__isnull=True
-    ).first()
-    if existing is not None:
-        return existing
-    involvement = Involvement.objects.create(
+    practitioner themself). Race-free: simultaneous first involvements make one."""
+    return _involve(practitioner, child_id, basis, reason=reason, by=by)[0]
+
+
+def _involve(
+    practitioner: Practitioner,
+    child_id: uuid.UUID,
+    basis: str,
+    *,
+    reason: str = "",
+    by: Practitioner | None = None,
+) -> tuple[Involvement, bool]:
+    """`involve`, saying whether this call made the involvement (only then is it audited)."""
+    involvement, made = insert_once(
+        Involvement.objects.filter(
+            child_ref=child_id, practitioner=practitioner, basis=basis, ended_at__isnull=True
+        ),
         child_ref=child_id,
         practitioner=practitioner,
         basis=basis,
         reason=reason,
         started_at=timezone.now(),
     )
+    if not made:
+        return involvement, False
     audit.record(
         actor=by or practitioner,
-        action="involvement.add",
+        action=AuditAction.INVOLVEMENT_ADD,
         object=f"practitioner:{practitioner.pk}",
         child_id=child_id,
-        reason=f"{basis}{': ' + reason if reason else ''}",
+        # The reason given stays with the involvement: free text may name anyone (§4.7).
+        reason=str(basis),
     )
-    return involvement
+    return involvement, True
 
 
 def end_involvement(
@@ -201,7 +353,7 @@ def end_involvement(
     if ended:
         audit.record(
             actor=by,
-            action="involvement.end",
+            action=AuditAction.INVOLVEMENT_END,
             object=f"practitioner:{practitioner.pk}",
             child_id=child_id,
             reason=basis,
@@ -220,11 +372,25 @@ def assign(
     """Make a practitioner the child's Named Person or Lead Professional (DOMAIN §2).
 
     The previous one's assignment ends, and with it that basis of their involvement.
-    The one assigned must hold the role, and becomes involved.
+    The one assigned must hold the role, and becomes involved. A Named Person hands over
+    only to a colleague of their own agency (DOMAIN §1): another agency's takes over
+    through a transition.
     """
     action = ASSIGN_ACTION[Assignment.Kind(kind)]
     authorize(actor, action, child_id=child_id, object=f"child:{child_id}")
     assignee = assignable(practitioner_id, kind, field="practitioner_id")
+    if kind == Assignment.Kind.NAMED_PERSON:
+        successor = named_person_successor(child_id, assignee)
+        if not successor.allowed:
+            audit.record(
+                actor=actor,
+                action=action,
+                outcome=audit.REFUSED,
+                object=f"practitioner:{assignee.pk}",
+                child_id=child_id,
+                reason="; ".join(successor.reasons),
+            )
+            raise Forbidden(successor)
     with transaction.atomic():
         return write_assignment(actor, child_id, kind, assignee)
 
@@ -259,9 +425,26 @@ def write_assignment(
             ended_at=now
         )
         end_involvement(current, child_id, kind, by=actor)
-    assignment = Assignment.objects.create(
-        child_ref=child_id, kind=kind, practitioner=assignee, started_at=now, assigned_by=actor
-    )
+    try:
+        with transaction.atomic():  # a savepoint: one current assignment per kind settles a race
+            assignment = Assignment.objects.create(
+                child_ref=child_id,
+                kind=kind,
+                practitioner=assignee,
+                started_at=now,
+                assigned_by=actor,
+            )
+    except IntegrityError:
+        # Someone assigned one at the same moment: the same person is the success asked
+        # for; anyone else is a change this caller has not seen.
+        made = Assignment.objects.filter(child_ref=child_id, kind=kind, ended_at__isnull=True)
+        same = made.filter(practitioner=assignee).first()
+        if same is not None:
+            return same
+        raise Conflict(
+            f"The {label} was changed by someone else at the same moment: look again.",
+            field="practitioner_id",
+        ) from None
     involve(assignee, child_id, kind, by=actor)
     audit.record(
         actor=actor,
@@ -327,15 +510,61 @@ def members(involvements: Iterable[Involvement]) -> list[TeamMember]:
 def _current(child_id: uuid.UUID) -> QuerySet[Involvement]:
     return (
         Involvement.objects.filter(child_ref=child_id, ended_at__isnull=True)
+        .exclude(basis__in=NOT_A_WAY_IN)
         .select_related("practitioner__agency")
         .order_by("practitioner__agency__name", "practitioner__full_name", "basis")
     )
 
 
 def team(actor: Practitioner, child_id: uuid.UUID) -> list[TeamMember]:
-    """Who works with the child now, and why (DOMAIN §4.1): one row per practitioner."""
+    """Who works with the child now: one row per practitioner, with their agency and role
+    (DOMAIN §4.1) — never what another agency recorded (§4.3). Why someone joined the
+    team is told within their own agency only (it is often what that agency knows); an
+    involvement that exists because of a record the actor may not see (a senior told of
+    a restricted child protection concern; a share request or disclosure of another
+    agency) is not shown, and a practitioner with nothing else to show is not listed."""
     authorize(actor, Action.TEAM_READ, child_id=child_id, object=f"child:{child_id}")
-    return members(_current(child_id))
+    shown = _known_to(actor, child_id)
+    return [
+        member
+        if member.practitioner.agency_id == actor.agency_id
+        else replace(member, team_reason="")
+        for member in members(inv for inv in _current(child_id) if shown(inv))
+    ]
+
+
+def _known_to(actor: Practitioner, child_id: uuid.UUID) -> Callable[[Involvement], bool]:
+    """Which involvements the actor may learn of (see `team`)."""
+    from bairn.access.policy import visible_entries
+    from bairn.chronology.models import Concern
+    from bairn.reference import Significance
+
+    told: set[uuid.UUID] = set()  # agencies with a child protection concern the actor may know of
+
+    def shown(inv: Involvement) -> bool:
+        agency = inv.practitioner.agency_id
+        if inv.basis in SHARING_BASES:
+            return agency == actor.agency_id
+        if inv.basis != Involvement.Basis.CHILD_PROTECTION_LEAD:
+            return True
+        if agency is None:
+            return False
+        if agency not in told:
+            known = Concern.objects.filter(
+                child_ref=child_id, agency_id=agency, significance=Significance.CHILD_PROTECTION
+            ).filter(Q(restricted=False) | visible_entries(actor))
+            if known.exists():
+                told.add(agency)
+        return agency in told
+
+    return shown
+
+
+# Involved to decide a share request, or having received a disclosure: the request and
+# the disclosure are the two agencies' business (DOMAIN §4.4).
+SHARING_BASES = frozenset(
+    {Involvement.Basis.SHARE_REQUEST.value, Involvement.Basis.DISCLOSURE_RECEIVED.value}
+)
 
 
 def add_to_team(
@@ -370,7 +599,13 @@ def add_to_team(
     ).exists():
         raise Conflict(f"{member.display_name} is already on the team.", field="practitioner_id")
     with transaction.atomic():
-        involve(member, child_id, Involvement.Basis.TEAM_MEMBER, reason=reason.strip(), by=actor)
+        _, made = _involve(
+            member, child_id, Involvement.Basis.TEAM_MEMBER, reason=reason.strip(), by=actor
+        )
+        if not made:  # brought in at the same moment by someone else
+            raise Conflict(
+                f"{member.display_name} is already on the team.", field="practitioner_id"
+            )
         _tell_joined(member, actor, child_id, f"added you to the team: {reason.strip()}")
     (joined,) = members(_current(child_id).filter(practitioner=member))
     return joined
@@ -378,7 +613,7 @@ def add_to_team(
 
 def remove_from_team(actor: Practitioner, child_id: uuid.UUID, practitioner_id: uuid.UUID) -> None:
     """A practitioner leaves the team around the child. Other reasons they may be involved
-    (a concern they recorded, an assignment) are not touched."""
+    (an assignment, a plan's team) are not touched."""
     authorize(actor, Action.TEAM_CHANGE, child_id=child_id, object=f"child:{child_id}")
     member = Practitioner.objects.filter(pk=practitioner_id).first()
     on_team = (
@@ -405,13 +640,15 @@ def break_glass(actor: Practitioner, child_id: uuid.UUID, reason: str) -> Involv
         raise Invalid({"reason": "Say why you need emergency access."})
     decision = authorize(actor, Action.BREAK_GLASS, child_id=child_id, object=f"child:{child_id}")
     with transaction.atomic():
-        # A second declaration while the first is current adds its reason to the audit.
-        involvement = Involvement.objects.filter(
-            child_ref=child_id,
-            practitioner=actor,
-            basis=Involvement.Basis.BREAK_GLASS,
-            ended_at__isnull=True,
-        ).first() or Involvement.objects.create(
+        # A second declaration while the first is current (even one made at the same
+        # moment) adds its reason to the audit.
+        involvement, _ = insert_once(
+            Involvement.objects.filter(
+                child_ref=child_id,
+                practitioner=actor,
+                basis=Involvement.Basis.BREAK_GLASS,
+                ended_at__isnull=True,
+            ),
             child_ref=child_id,
             practitioner=actor,
             basis=Involvement.Basis.BREAK_GLASS,
@@ -424,7 +661,8 @@ def break_glass(actor: Practitioner, child_id: uuid.UUID, reason: str) -> Involv
             action=Action.BREAK_GLASS,
             object=f"involvement:{involvement.pk}",
             child_id=child_id,
-            reason=f"{'; '.join(decision.reasons)}. Reason given: {reason}",
+            # The reason given is kept with the involvement, for the review (§4.7, §4.9).
+            reason="; ".join(decision.reasons),
             flagged=True,
         )
     return involvement

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from bairn.access.declare import policy
+from bairn.access.lookup import NONE
 from bairn.access.policy import Action, NotVisible
 from bairn.api.main import actor
 from bairn.api.schemas import ERRORS, Input, parse_id
@@ -45,7 +46,7 @@ def notification_out(n: Notification) -> dict[str, object]:
 
 
 @router.get("", response={200: NotificationsOut, **ERRORS})
-@policy(Action.NOTIFICATIONS_READ)
+@policy(Action.NOTIFICATIONS_READ, lookup=NONE)
 def list_notifications(request: HttpRequest, unread: bool = False) -> dict[str, object]:
     """The caller's notifications, newest first. Kinds: concern_recorded,
     concern_amended, child_protection_concern, pattern_alert, share_request."""
@@ -54,7 +55,7 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> dict[str, 
 
 
 @router.post("/{notification_id}/read", response={200: NotificationOut, **ERRORS})
-@policy(Action.NOTIFICATIONS_READ)
+@policy(Action.NOTIFICATIONS_READ, lookup=NONE)
 def mark_read(request: HttpRequest, notification_id: str) -> dict[str, object]:
     note = services.mark_read(actor(request), parse_id(notification_id))
     if note is None:

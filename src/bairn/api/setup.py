@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
-from django.contrib.auth.models import Group
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
 from pydantic import Field
 
 from bairn.access.declare import policy
+from bairn.access.lookup import NONE
 from bairn.access.policy import Action, authorize
+from bairn.agencies import queries as agency_queries
 from bairn.agencies import services
 from bairn.agencies.models import Agency, Practitioner
 from bairn.api.main import actor
 from bairn.api.schemas import ERRORS, Email, Input, Name, ShortText
+from bairn.api.stepup import StepUpIn, require_fresh_otp
 from bairn.reference import AgencyKind, Role
 
 router = Router()
@@ -32,7 +34,7 @@ class AgencyOut(Input):
     kind: str
 
 
-class PractitionerIn(Input):
+class PractitionerIn(StepUpIn):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     full_name: Name
     agency_id: uuid.UUID
@@ -55,6 +57,15 @@ class PractitionerOut(Input):
     phone: str
 
 
+class PractitionerCreatedOut(PractitionerOut):
+    setup_link: str = Field(
+        description="A one-time link with which the new account links its authenticator "
+        "app (a password alone never does). It works once, until `setup_link_expires_at`; "
+        "give it to them by a trusted route. `bairn setuplink USERNAME` makes a new one."
+    )
+    setup_link_expires_at: dt.datetime
+
+
 def agency_out(agency: Agency) -> dict[str, object]:
     return {"id": agency.pk, "name": agency.name, "kind": agency.kind}
 
@@ -74,22 +85,23 @@ def practitioner_out(p: Practitioner) -> dict[str, object]:
 
 
 @router.post("/agencies", response={201: AgencyOut, **ERRORS})
-@policy(Action.AGENCY_CREATE)
+@policy(Action.AGENCY_CREATE, lookup=NONE)
 def create_agency(request: HttpRequest, payload: AgencyIn) -> Status[dict[str, object]]:
     agency = services.create_agency(actor(request), name=payload.name, kind=payload.kind)
     return Status(201, agency_out(agency))
 
 
 @router.get("/agencies", response={200: list[AgencyOut], **ERRORS})
-@policy(Action.AGENCY_LIST)
+@policy(Action.AGENCY_LIST, lookup=NONE)
 def list_agencies(request: HttpRequest) -> list[dict[str, object]]:
     authorize(actor(request), Action.AGENCY_LIST)
-    return [agency_out(a) for a in Agency.objects.all()]
+    return [agency_out(a) for a in agency_queries.agencies()]
 
 
-@router.post("/practitioners", response={201: PractitionerOut, **ERRORS})
-@policy(Action.PRACTITIONER_CREATE)
+@router.post("/practitioners", response={201: PractitionerCreatedOut, **ERRORS})
+@policy(Action.PRACTITIONER_CREATE, lookup=NONE)
 def create_practitioner(request: HttpRequest, payload: PractitionerIn) -> Status[dict[str, object]]:
+    require_fresh_otp(request, actor(request), "giving a new account its roles")
     user = services.create_practitioner(
         actor(request),
         username=payload.username,
@@ -101,29 +113,30 @@ def create_practitioner(request: HttpRequest, payload: PractitionerIn) -> Status
         job_title=payload.job_title,
         phone=payload.phone,
     )
-    return Status(201, practitioner_out(user))
+    setup = services.issue_setup_link(user, by=actor(request))
+    return Status(
+        201,
+        {
+            **practitioner_out(user),
+            "setup_link": setup.link,
+            "setup_link_expires_at": setup.expires_at,
+        },
+    )
 
 
 @router.get("/practitioners", response={200: list[PractitionerOut], **ERRORS})
-@policy(Action.PRACTITIONER_LIST)
+@policy(Action.PRACTITIONER_LIST, lookup=NONE)
 def list_practitioners(
     request: HttpRequest, agency_id: uuid.UUID | None = None, role: Role | None = None
 ) -> list[dict[str, object]]:
     """The directory of practitioners: who they are and how to reach them."""
     authorize(actor(request), Action.PRACTITIONER_LIST)
-    qs = Practitioner.objects.filter(is_active=True).select_related("agency")
-    if agency_id:
-        qs = qs.filter(agency_id=agency_id)
-    if role:
-        qs = qs.filter(groups__name=role.value)
-    people = list(qs.prefetch_related(Prefetch("groups", queryset=Group.objects.all())))
-    for p in people:
-        p.__dict__["roles"] = frozenset(g.name for g in p.groups.all())
+    people = agency_queries.directory(agency_id=agency_id, role=role.value if role else None)
     return [practitioner_out(p) for p in people]
 
 
 @router.get("/me", response={200: PractitionerOut, **ERRORS})
-@policy(Action.SELF)
+@policy(Action.SELF, lookup=NONE)
 def me(request: HttpRequest) -> dict[str, object]:
     """Who the token belongs to."""
     return practitioner_out(actor(request))

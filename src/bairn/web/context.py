@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from bairn.notify.models import Notification
+from bairn.notify import queries as notifications
 from bairn.reference import Role
 from bairn.web.pages import verified
 
@@ -23,7 +23,7 @@ def bairn(request: HttpRequest) -> dict[str, Any]:
         items.append(("Sharing", reverse("web:sharing")))
     if user.has_role(Role.INFORMATION_GOVERNANCE):
         items.append(("Information governance", reverse("web:governance")))
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    unread = notifications.unread_count(user)
     return {
         "nav_items": [
             {

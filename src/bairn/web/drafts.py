@@ -6,37 +6,32 @@ once the form is saved. Drafts belong to their writer only and expire after a we
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bairn.access.declare import policy
+from bairn.access.lookup import NONE
 from bairn.access.policy import Action
 from bairn.agencies.models import Practitioner
-from bairn.web.models import Draft
+from bairn.web import queries, services
 from bairn.web.pages import verified
 
-KEEP = dt.timedelta(days=7)
 MAX_BYTES = 200_000
 NEVER_KEPT = {"csrfmiddlewaretoken", "password", "otp_token", "token"}
 
 
 def load(practitioner: Practitioner, key: str) -> dict[str, list[str]] | None:
-    found = Draft.objects.filter(
-        practitioner=practitioner, key=key, updated_at__gte=timezone.now() - KEEP
-    ).first()
-    return found.data if found else None
+    return queries.draft(practitioner, key)
 
 
 def forget(practitioner: Practitioner, key: str) -> None:
-    Draft.objects.filter(practitioner=practitioner, key=key).delete()
+    services.forget_draft(practitioner, key)
 
 
 @require_POST
-@policy(Action.SELF)
+@policy(Action.SELF, lookup=NONE)
 def save(request: HttpRequest) -> HttpResponse:
     """Keep a draft of the form on the page `key` (the page's path) for the signed-in user."""
     if not verified(request):
@@ -55,5 +50,5 @@ def save(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "A draft is {key, fields}."}, status=400)
     user = request.user
     assert isinstance(user, Practitioner)
-    Draft.objects.update_or_create(practitioner=user, key=key, defaults={"data": fields})
+    services.keep_draft(user, key, fields)
     return JsonResponse({"saved": True})

@@ -6,14 +6,21 @@ the reasons otherwise."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bairn.access.declare import policy
+from bairn.access.declare import DECLARATION
+from bairn.access.lookup import (
+    GRANT_ATTRIBUTE,
+    Declaration,
+    Lookup,
+    look_up_and_authorize,
+    scoped,
+)
 from bairn.access.policy import Action, Forbidden, NotVisible
 from bairn.agencies.models import Practitioner
 
@@ -40,7 +47,18 @@ def remember_destination(request: HttpRequest) -> None:
         request.session[NEXT] = request.get_full_path()
 
 
-def page(action: Action | str, *, two_factor: bool = True) -> Callable[[View], View]:
+def page(
+    action: Action,
+    *,
+    lookup: Lookup | None = None,
+    also: Iterable[Action] = (),
+    two_factor: bool = True,
+) -> Callable[[View], View]:
+    """Declare a page's action and where its record comes from, and make them act:
+    before the view runs, the record the URL names is looked up and authorized once
+    (`access.lookup`); the view finds the grant with `granted(request)`."""
+    declaration = Declaration(str(action), lookup, frozenset(str(a) for a in also))
+
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -51,7 +69,10 @@ def page(action: Action | str, *, two_factor: bool = True) -> Callable[[View], V
                 remember_destination(request)
                 return redirect("web:two-factor")
             try:
-                return view(request, *args, **kwargs)
+                with scoped(declaration, f"{request.method} {request.path}"):
+                    grant = look_up_and_authorize(signed_in(request), declaration, kwargs)
+                    setattr(request, GRANT_ATTRIBUTE, grant)
+                    return view(request, *args, **kwargs)
             except NotVisible:
                 return render(request, "web/errors/404.html", status=404)
             except Forbidden as refusal:
@@ -62,6 +83,7 @@ def page(action: Action | str, *, two_factor: bool = True) -> Callable[[View], V
                     status=403,
                 )
 
-        return policy(action)(wrapped)
+        setattr(wrapped, DECLARATION, declaration)
+        return wrapped
 
     return decorate

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from bairn.web import drafts, views
-from bairn.web.views import auth, children, governance, home, planning, sharing
+from bairn.web.planning import views as planning
+from bairn.web.sharing import views as sharing
+from bairn.web.views import auth, children, governance, home
 
 app_name = "web"
 
@@ -49,6 +51,7 @@ urlpatterns = [
         name="assign-lead-professional",
     ),
     path("children/<uuid:child_id>/concerns/new", children.record_concern, name="record-concern"),
+    path("concerns/<uuid:concern_id>", children.concern, name="concern"),
     *sharing.urlpatterns,
     *planning.urlpatterns,
     *governance.urlpatterns,
