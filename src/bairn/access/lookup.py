@@ -175,21 +175,13 @@ class Grant:
 
 
 @dataclass
-class Authorized:
-    action: str
-    child_id: uuid.UUID | None
-    allowed: bool
-
-
-@dataclass
 class Scope:
-    """One declared request: its declaration, the child it may reach, the actions the
-    policy authorized (in order) and the reads already audited."""
+    """One declared request: its declaration, the child it may reach, and the reads
+    already audited."""
 
     declaration: Declaration | None
     where: str = ""
     child_id: uuid.UUID | None = None
-    trace: list[Authorized] = field(default_factory=list)
     audited: set[tuple[str, str, str]] = field(default_factory=set)
 
     def reach(self, action: str, child_id: uuid.UUID | None) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bairn.access.actions import AUDITED_READS, Action, AuditAction
 from bairn.access.errors import NotVisible
-from bairn.access.lookup import Authorized, current_scope
+from bairn.access.lookup import current_scope
 from bairn.access.rules import RULES, Decision, Rule
 from bairn.access.rules.children import named_person_successor
 from bairn.access.rules.chronology import own_entries, visible_because, visible_entries
@@ -122,13 +122,12 @@ def authorize(
     if record is not None and child_id is None:
         child_id = getattr(record, "child_ref", None)
     if not object and record is not None:
-        object = f"concern:{record.pk}"
+        object = f"{type(record).__name__.lower()}:{record.pk}"  # concern:<id>
     if not object and child_id is not None:
         object = f"child:{child_id}"
     scope = current_scope()
     if scope is not None:
         scope.reach(action, child_id)
-        scope.trace.append(Authorized(action, child_id, decision.allowed))
     if not decision.allowed:
         audit.record(
             actor=actor,
