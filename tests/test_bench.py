@@ -3,6 +3,8 @@ its output, not tested), and never writes made-up data into a database in use.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -27,6 +29,16 @@ def test_the_bench_builds_an_area_and_prints_figures(capsys: pytest.CaptureFixtu
     assert "bairn audit verify:" in out
     assert "intact" in out
     assert "Peak memory of this process:" in out
+
+
+def test_the_bench_times_more_matches_than_one_practitioner_may_ask(
+    settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bench asks the match 2 × --repeat times as one Named Person: the throttle
+    (BAIRN_MATCH_LIMIT) is still checked on every one, but must not stop the bench."""
+    settings.BAIRN_MATCH_LIMIT = 3
+    call_command("bench", children=6, entries=1, busy=2, repeat=3, schools=1)
+    assert "POST /children/match (unknown child)" in capsys.readouterr().out
 
 
 def test_the_bench_refuses_a_database_in_use(cast: Cast) -> None:
