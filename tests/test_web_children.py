@@ -360,3 +360,11 @@ def test_recording_without_being_involved_lands_on_the_recorders_own_entry(cast:
         },
     )
     assert again["Location"] == f"/children/{cast.leeann.pk}"
+
+
+def test_a_child_the_identity_store_no_longer_holds_is_not_found(cast: Cast) -> None:
+    """Involved in the main store, gone from the identity store (an older backup restored
+    there): the page is not found, never a 500."""
+    browser = web_client(cast.head_teacher)
+    Child.objects.filter(pk=cast.leeann.pk).delete()
+    assert browser.get(f"/children/{cast.leeann.pk}/people/new").status_code == 404
