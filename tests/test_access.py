@@ -52,6 +52,22 @@ PLAN = {
 }
 
 
+def _sealed(cast: Cast) -> int:
+    """An event of the school's, sealed into the log: its id."""
+    from bairn.audit import log
+
+    log.seal()
+    return AuditEvent.objects.filter(agency_id=str(cast.school.pk)).values_list("seq", flat=True)[0]
+
+
+def _signed_size() -> int:
+    from bairn.audit import log
+
+    latest = log.latest_checkpoint()
+    assert latest is not None
+    return latest.tree_size
+
+
 def _setup(cast: Cast) -> dict[str, Any]:
     entry = concern(cast.head_teacher, cast.leeann, "Leeann upset at drop-off")
     add_to_team(cast.head_teacher, cast.leeann.pk, cast.class_teacher.pk, reason="Class teacher")
@@ -166,6 +182,14 @@ ENDPOINTS: dict[str, Call] = {
         {"reason": "Police report of a child at risk at the address tonight"},
     ),
     "GET audit": lambda c, d, w: c.api(w).get("/audit"),
+    "GET audit checkpoint": lambda c, d, w: c.api(w).get("/audit/checkpoint"),
+    "GET audit proof": lambda c, d, w: c.api(w).get(f"/audit/events/{_sealed(c)}/proof"),
+    "GET audit consistency": lambda c, d, w: c.api(w).get(
+        "/audit/consistency", {"from": 1, "to": _sealed(c) and _signed_size()}
+    ),
+    "POST cosignature": lambda c, d, w: c.api(w).post(
+        "/audit/cosignatures", {"witness": "not-registered", "signed_note": "x\n\n— y z\n"}
+    ),
     "POST agency": lambda c, d, w: c.api(w).post(
         "/agencies", {"name": f"New agency {w}", "kind": "other"}
     ),
@@ -351,6 +375,13 @@ TABLE: dict[str, tuple[int, ...]] = {
     "PUT lead-professional": (200, 403, 404, 404, 404, 404, 404, 404),
     "POST break glass": (201, 201, 201, 201, 201, 201, 403, 201),
     "GET audit": (403, 403, 403, 403, 403, 200, 403, 403),
+    # The log's checkpoints and consistency proofs are public (a witness needs no
+    # account); an event's inclusion proof is for the information governance answering
+    # for it; only a registered witness's cosignature is kept.
+    "GET audit checkpoint": (200,) * 8,
+    "GET audit proof": (403, 403, 403, 403, 403, 200, 403, 403),
+    "GET audit consistency": (200,) * 8,
+    "POST cosignature": (403,) * 8,
     "POST agency": (403, 403, 403, 403, 403, 403, 201, 403),
     "POST practitioner": (403, 403, 403, 403, 403, 403, 201, 403),
     "POST child": (201, 201, 201, 201, 201, 201, 403, 201),
@@ -479,6 +510,8 @@ CHILD_IN_BODY = {
     "POST disclosure asking a senior",
     "POST urgent disclosure",
     "POST share request",
+    # Public: the witness is named in the body, and its signature there is its credential.
+    "POST cosignature",
 }
 
 REFUSALS = [

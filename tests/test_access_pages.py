@@ -223,6 +223,12 @@ PAGES: dict[str, tuple[str, Path, Body | None]] = {
     ),
     "governance": ("web:governance", lambda c, d: "/governance", None),
     "audit": ("web:audit", lambda c, d: "/governance/audit", None),
+    "audit csv": ("web:audit-csv", lambda c, d: "/governance/audit.csv", None),
+    "audit csv filtered": (
+        "web:audit-csv",
+        lambda c, d: f"/governance/audit.csv?child={d['leeann']}&outcome=allowed",
+        None,
+    ),
     "review queue": ("web:review-queue", lambda c, d: "/governance/review", None),
     "transparency": (
         "web:transparency",
@@ -310,6 +316,8 @@ TABLE: dict[str, tuple[int, ...]] = {
     # Information governance.
     "governance": (403, 403, 403, 403, 403, 200, 403, 403),
     "audit": (403, 403, 403, 403, 403, 200, 403, 403),
+    "audit csv": (403, 403, 403, 403, 403, 200, 403, 403),
+    "audit csv filtered": (403, 403, 403, 403, 403, 200, 403, 403),
     "review queue": (403, 403, 403, 403, 403, 200, 403, 403),
     # Prepared by information governance of an agency holding records.
     "transparency": (403, 403, 404, 404, 404, 200, 404, 404),

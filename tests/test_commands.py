@@ -136,7 +136,12 @@ def test_serve_runs_gunicorn_and_serves_the_api_and_static_files(tmp_path: Path)
     log_path = tmp_path / "serve.log"
     secret_file = tmp_path / "secret"
     secret_file.write_text("serve-test-secret-key-from-a-file-0123456789\n", encoding="utf-8")
-    env = bairn_env(data_dir, debug=False, BAIRN_SECRET_KEY_FILE=str(secret_file))
+    env = bairn_env(
+        data_dir,
+        debug=False,
+        BAIRN_SECRET_KEY_FILE=str(secret_file),
+        BAIRN_AUDIT_SEAL_SECONDS="1",
+    )
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [str(BAIRN), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
@@ -183,6 +188,24 @@ def test_serve_runs_gunicorn_and_serves_the_api_and_static_files(tmp_path: Path)
         # Without a token the API refuses, as it does in the tests' client.
         status, _, _ = fetch(f"{base}/api/v1/me")
         assert status == 401
+
+        # A refused sign-in is an audit event; the sequencer beside the server puts it
+        # in the log and signs a checkpoint within seconds (BAIRN_AUDIT_SEAL_SECONDS).
+        refused = urllib.request.Request(
+            f"{base}/api/v1/auth/token",
+            data=json.dumps({"username": "nobody", "password": "wrong-password"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(refused, timeout=5)
+        assert caught.value.code == 401
+        signed = 0
+        while time.monotonic() < deadline + 30 and not signed:
+            status, _, body = fetch(f"{base}/api/v1/audit/checkpoint")
+            assert status == 200, body
+            signed = json.loads(body)["tree_size"]
+            time.sleep(0.3)
+        assert signed >= 1, log_path.read_text()
 
         # gunicorn, not Django's development server.
         assert headers.get("Server", "").lower().startswith("gunicorn"), headers
@@ -258,6 +281,10 @@ def test_a_first_administrator_a_token_and_the_audit_verified(tmp_path: Path) ->
     assert not any(token[10:] in str(value) for value in stored[0])
     assert events >= 1
 
+    sealed = bairn(env, "audit", "seal")
+    assert sealed.returncode == 0, sealed.stderr
+    assert f"the log holds {events:,}, signed" in sealed.stdout
+
     # The same log twice: as it is, and with one event changed behind its back.
     tampered = tmp_path / "tampered"
     shutil.copytree(data_dir, tampered)
@@ -272,9 +299,10 @@ def test_a_first_administrator_a_token_and_the_audit_verified(tmp_path: Path) ->
     )
 
     assert holds.returncode == 0, holds.stderr
-    assert f"{events} events checked" in holds.stdout
+    assert f"{events:,} events checked" in holds.stdout
+    assert "events/s" in holds.stdout
     assert fails.returncode != 0
-    assert "BROKEN at event #1:" in fails.stderr
+    assert "BROKEN: event #1 (place 0 in the log) was changed" in fails.stderr
     assert "events checked" not in fails.stdout
 
 

@@ -35,6 +35,7 @@ IMPLEMENTED_SECTIONS = [
     "Concerns and the chronology",
     "Sharing",
     "Transparency and audit",
+    "Audit log",
 ]
 # Endpoints of other sections that already exist ("Conventions" names the token endpoint).
 IMPLEMENTED_ENDPOINTS = [

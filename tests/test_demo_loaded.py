@@ -445,7 +445,7 @@ def test_a_little_was_shared_before_that_friday(demo: str) -> None:
 def test_the_audit_holds_after_the_load(demo: str) -> None:
     out = io.StringIO()
     call_command("audit", "verify", stdout=out)
-    assert "Audit chain holds" in out.getvalue()
+    assert "Audit log holds" in out.getvalue()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"agency.create", "practitioner.create", "child.create", "people.add"} <= actions
     assert {"named_person.assign", "concern.create", "child.match"} <= actions

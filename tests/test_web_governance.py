@@ -4,14 +4,18 @@ governance only, with the same answers as the API for everyone else."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import uuid
 from typing import Any
 
 from django.test import Client
 
+from bairn.access.actions import AuditAction
 from bairn.agencies.models import Involvement
 from bairn.agencies.services import break_glass, involve
+from bairn.audit import services as audit
 from bairn.audit.models import AuditEvent
 from bairn.people import services as people
 from bairn.sharing import services as sharing
@@ -63,7 +67,7 @@ def part(html: str, section_id: str) -> str:
 def cp_disclosure(cast: Cast, **extra: Any) -> Disclosure:
     """The head teacher, a senior, shares with the police to protect Leeann: without the
     family's agreement and without an ISP, so it waits for review (DOMAIN §4.4)."""
-    return sharing.disclose(
+    made = sharing.disclose(
         cast.head_teacher,
         cast.leeann.pk,
         recipient_agency_id=extra.pop("recipient", cast.police).pk,
@@ -72,6 +76,8 @@ def cp_disclosure(cast: Cast, **extra: Any) -> Disclosure:
         justification=extra.pop("justification", "Bruising on both wrists; risk of harm"),
         **extra,
     )
+    assert isinstance(made, Disclosure)  # a senior shares at once, unauthorised by another
+    return made
 
 
 # --- who may see the pages -------------------------------------------------------------------
@@ -81,8 +87,8 @@ def test_each_page_answers_information_governance(cast: Cast) -> None:
     concern(cast.head_teacher, cast.leeann)
     ig = web_client(cast.ig_school)
     overview = page(ig, GOVERNANCE)
-    checked = AuditEvent.objects.count()
-    assert f"The audit chain holds: {checked} events checked" in text_of(overview)
+    # The log's state, as the transparency log (issue 10, items 1-5) words it.
+    assert "The audit log holds." in text_of(overview)
     assert 'href="/governance/audit"' in overview
     assert 'href="/governance/review"' in overview
     assert "Nothing is waiting for review." in overview
@@ -140,12 +146,18 @@ def housing_ig(cast: Cast) -> Client:
 def test_the_audit_shows_a_break_glass_to_the_agency_of_who_broke_it(cast: Cast) -> None:
     """Charlie's agency answers for what he does (issue 9): its lead reads the event, the
     school's does not, though it works with Leeann; the reason he gave stays with the
-    involvement (for the review), not in the audit."""
+    involvement (for the review), not in the audit. The event reads as a sentence, with
+    names, not usernames and codes (issue 10)."""
     break_glass(cast.charlie, cast.leeann.pk, "Police at the door tonight, children alone")
     html = page(housing_ig(cast), AUDIT)
-    (row,) = [r for r in rows(html) if "involvement.break_glass" in r]
-    assert "charlie" in row
-    assert cast.housing.name in row
+    (row,) = [r for r in rows(html) if "emergency access (break glass)" in r]
+    assert (
+        "Charlie Outsider used emergency access (break glass) to open the record of "
+        "Leeann Cairns" in row
+    )
+    assert "Practitioner, Council Housing" in row
+    assert "charlie" not in row
+    assert "involvement.break_glass" not in row
     assert "Police at the door tonight" not in row
     assert "Break glass" in row
     assert str(cast.leeann.pk) in row
@@ -154,8 +166,8 @@ def test_the_audit_shows_a_break_glass_to_the_agency_of_who_broke_it(cast: Cast)
     assert f"/governance/audit?child={cast.leeann.pk}" in html
     # Charlie is neither the school's nor health's: not their audit.
     for other in (page(web_client(cast.ig_school), AUDIT), page(web_client(cast.ig_health), AUDIT)):
-        assert not [r for r in rows(other) if "involvement.break_glass" in r]
-        assert "charlie" not in text_of(other)
+        assert not [r for r in rows(other) if "break glass" in r]
+        assert "Charlie" not in text_of(other)
 
 
 def test_the_child_links_to_the_record_only_for_a_viewer_who_may_open_it(cast: Cast) -> None:
@@ -179,8 +191,11 @@ def test_a_refused_read_shows_as_refused(cast: Cast) -> None:
     found = rows(html)
     assert found
     assert all("Refused" in r and "Allowed" not in r for r in found)
-    (attempt,) = [r for r in found if "charlie" in r]
-    assert "child.read" in attempt
+    (attempt,) = [r for r in found if "Charlie Outsider" in r]
+    # Housing knows nothing of Leeann: the sentence does not name her, her reference does.
+    assert "Charlie Outsider was refused the record of a child" in attempt
+    assert "Leeann" not in attempt
+    assert str(cast.leeann.pk) in attempt
     assert "not involved with this child" in attempt
     assert 'class="ds_tag ds_tag--red">Refused' in html
 
@@ -194,11 +209,11 @@ def test_filters_narrow_the_rows(cast: Cast) -> None:
     by_ross = rows(page(ig, AUDIT, actor="ross"))
     assert by_ross
     assert len(by_ross) < len(everything)
-    assert all(" ross " in f" {r} " for r in by_ross)
+    assert all(" Elaine Ross " in r for r in by_ross), by_ross
     assert rows(page(ig, AUDIT, actor="charlie")) == []  # not the school's to read
     reads = rows(page(ig, AUDIT, action="child.read"))
     assert reads
-    assert all("child.read" in r for r in reads)
+    assert all("read the record of Leeann Cairns" in r for r in reads)
     assert len(reads) < len(everything)
     about_leeann = rows(page(ig, AUDIT, child=str(cast.leeann.pk)))
     assert about_leeann
@@ -459,3 +474,131 @@ def test_the_report_shows_the_agencys_own_entries_and_of_others_only_that_they_h
     assert f"{cast.police.name} Holds records: ask {cast.police.name}" in held
     # The police's restricted entry is the police's to count, not the school's.
     assert f"None of {cast.school.name}'s entries is held back" in text
+
+
+# --- the audit as CSV, for an information governance search (issue 10) ---------------------
+
+AUDIT_CSV = "/governance/audit.csv"
+
+
+def csv_rows(response: Any) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200, response.status_code
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_viewer_offers_its_events_as_csv_with_the_same_filters(cast: Cast) -> None:
+    people.get_child(cast.head_teacher, cast.leeann.pk)
+    ig = web_client(cast.ig_school)
+    html = page(ig, AUDIT, outcome="allowed", child=str(cast.leeann.pk))
+    link = re.search(
+        r'<a href="([^"]*audit\.csv[^"]*)"[^>]*>Download these events \(CSV\)</a>', html
+    )
+    assert link is not None
+    href = link.group(1).replace("&amp;", "&")
+    assert "outcome=allowed" in href
+    assert f"child={cast.leeann.pk}" in href
+    shown = [int(r.split(" ")[0].lstrip("#")) for r in rows(html)]
+    response = ig.get(href)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    assert re.fullmatch(
+        r'attachment; filename="bairn-audit-\d{4}-\d{2}-\d{2}-\d{4}\.csv"',
+        response["Content-Disposition"],
+    )
+    exported = csv_rows(response)
+    # The same query: the same events, newest first.
+    assert [int(r["Event"]) for r in exported] == shown
+    assert list(exported[0]) == [
+        "Event",
+        "Date and time (UTC)",
+        "Who",
+        "Role",
+        "Agency",
+        "Action",
+        "Child reference",
+        "Child",
+        "Purpose",
+        "Outcome",
+        "Reason",
+        "Flagged",
+    ]
+    read = next(r for r in exported if r["Action"] == "read the record of")
+    assert read["Who"] == "Elaine Ross"
+    assert read["Agency"] == cast.school.name
+    assert "Named Person" in read["Role"]
+    assert read["Child reference"] == str(cast.leeann.pk)
+    assert read["Child"] == "Leeann Cairns"
+    assert read["Outcome"] == "Allowed"
+    assert "named_person" not in read["Reason"]
+    assert "Named Person" in read["Reason"]
+    event = AuditEvent.objects.get(seq=int(read["Event"]))
+    assert read["Date and time (UTC)"] == event.at.astimezone(dt.UTC).isoformat(timespec="seconds")
+    assert read["Date and time (UTC)"].endswith("+00:00")
+
+
+def test_the_csv_names_a_child_only_where_the_viewer_shows_them(cast: Cast) -> None:
+    # The outsider tries Leeann's record; his agency's lead answers for him, and housing
+    # holds nothing about her: her reference, never her name.
+    assert web_client(cast.charlie).get(f"/children/{cast.leeann.pk}").status_code == 404
+    lead = housing_ig(cast)
+    exported = csv_rows(lead.get(AUDIT_CSV, {"outcome": "refused"}))
+    (attempt,) = [r for r in exported if r["Who"] == "Charlie Outsider"]
+    assert attempt["Action"] == "was refused the record of"
+    assert attempt["Child reference"] == str(cast.leeann.pk)
+    assert attempt["Child"] == ""
+    assert attempt["Outcome"] == "Refused"
+    assert "Leeann" not in json.dumps(exported)
+    break_glass(cast.charlie, cast.leeann.pk, "Police at the door tonight, children alone")
+    exported = csv_rows(lead.get(AUDIT_CSV))
+    (emergency,) = [r for r in exported if r["Flagged"]]
+    assert emergency["Flagged"] == "Break glass"
+    assert emergency["Child"] == "Leeann Cairns"  # now housing knows her
+
+
+def test_a_cell_that_would_start_a_formula_is_kept_as_text(cast: Cast) -> None:
+    tricky = practitioner(
+        cast.admin, "tricky", '=HYPERLINK("http://evil.example","x")', cast.school
+    )
+    audit.record(actor=tricky, action=AuditAction.AUTH_SIGN_IN, reason="-1+1")
+    for i, name in enumerate(("+SUM(A1)", "@cmd", "-2")):
+        other = practitioner(cast.admin, f"tricky{i}", name, cast.school)
+        audit.record(actor=other, action=AuditAction.AUTH_SIGN_OUT)
+    exported = csv_rows(web_client(cast.ig_school).get(AUDIT_CSV))
+    signed_in = next(r for r in exported if "HYPERLINK" in r["Who"])
+    assert signed_in["Who"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert signed_in["Reason"] == "'-1+1"
+    assert {r["Who"] for r in exported if r["Action"] == "signed out"} == {
+        "'+SUM(A1)",
+        "'@cmd",
+        "'-2",
+    }
+    assert [v for r in exported for v in r.values() if v and v[0] in "=+-@"] == []
+
+
+def test_exporting_is_audited_as_a_reading_of_the_audit(cast: Cast) -> None:
+    before = AuditEvent.objects.count()
+    csv_rows(web_client(cast.ig_school).get(AUDIT_CSV, {"action": "child.create"}))
+    (event,) = AuditEvent.objects.order_by("seq")[before:]
+    assert (event.actor, event.action, event.outcome) == ("ig_school", "audit.read", "allowed")
+
+
+def test_the_csv_is_refused_as_the_viewer_is(cast: Cast) -> None:
+    for who in (cast.head_teacher, cast.charlie, cast.admin):
+        response = web_client(who).get(AUDIT_CSV)
+        assert response.status_code == 403
+        assert "text/csv" not in response["Content-Type"]
+    refused = AuditEvent.objects.filter(action="audit.read", outcome="refused")
+    assert refused.count() == 3
+
+
+def test_filters_that_make_no_sense_export_nothing(cast: Cast) -> None:
+    ig = web_client(cast.ig_school)
+    response = ig.get(AUDIT_CSV, {"date_from": "02/01/2026", "date_to": "01/01/2026"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(AUDIT + "?")
+    assert "date_from=02%2F01%2F2026" in response["Location"]
+    html = page(ig, response["Location"])
+    assert "The filters were not valid, so nothing was exported." in html

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "bairn.web",
     "bairn.demo",
     "bairn.bench",
+    "bairn.ops",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,14 @@ BAIRN_MATCH_LIMIT = env_int("BAIRN_MATCH_LIMIT", 20)
 BAIRN_MATCH_WINDOW_MINUTES = env_int("BAIRN_MATCH_WINDOW_MINUTES", 10)
 # How long a child protection disclosure made without an ISP stays visible to its recipient.
 BAIRN_CP_RETENTION_DAYS = env_int("BAIRN_CP_RETENTION_DAYS", 730)
+
+# The audit log (DEVELOPERS.md "The audit log"): the Ed25519 key that signs its
+# checkpoints (`bairn audit keygen`; when unset, one is made in the data folder on first
+# use, as the demo and tests need), the log's name in them, and how often `bairn serve`
+# puts new events into the tree and signs a checkpoint.
+BAIRN_AUDIT_KEY_FILE = env("BAIRN_AUDIT_KEY_FILE") or ""
+BAIRN_AUDIT_ORIGIN = env("BAIRN_AUDIT_ORIGIN") or "bairn.local/audit"
+BAIRN_AUDIT_SEAL_SECONDS = env_int("BAIRN_AUDIT_SEAL_SECONDS", 5)
 
 LOGGING = {
     "version": 1,

@@ -141,7 +141,7 @@ def test_that_friday(page: Page, checked: Checked) -> None:
     checked(page, "governance")
     page.goto("/governance/audit?action=disclosure.create")
     rows = page.locator("table tbody tr")
-    expect(rows.first).to_contain_text("headteacher")
+    expect(rows.first).to_contain_text("Alison Dunbar shared information about Leeann")
     expect(rows.first).to_contain_text("Child protection override")
     checked(page, "audit")
     page.goto("/governance/review")

@@ -105,3 +105,5 @@ class AuditAction(StrEnum):
     INVOLVEMENT_END = "involvement.end"
     AUTHORISATION_REQUEST = "authorisation.request"
     DISCLOSURE_FAMILY_INFORMED = "disclosure.family_informed"
+    AUDIT_COSIGN = "audit.cosign"
+    AUDIT_WITNESS_ADD = "audit.witness_add"

@@ -142,10 +142,9 @@ def authorize(
         if decision.hidden:
             raise NotVisible(action)
         raise Forbidden(decision)
-    # One event per read of a record in a request (its services may authorize again).
-    once = scope is None or scope.first_audit(
-        (action, str(child_id), object) if child_id else (action, "", "")
-    )
+    # One event per (action, object) read in a request (its services may authorize
+    # again); two records read by the same action are two events.
+    once = scope is None or scope.first_audit((action, str(child_id or ""), object))
     if action in AUDITED_READS and once:
         audit.record(
             actor=actor,

@@ -36,6 +36,7 @@ from bairn.api.schemas import (
     reject_unknown_query,
 )
 from bairn.api.stepup import StepUpIn, require_fresh_otp
+from bairn.audit.log import Logged
 from bairn.reference import Category, LawfulBasis, Purpose, SpecialCategoryCondition
 from bairn.sharing import queries, services
 from bairn.sharing.engine import ShareDecision
@@ -764,6 +765,13 @@ class TransparencyDisclosureOut(Input):
     categories: list[str]
     consent_withdrawn: bool
     family_informed: str
+    audit_event_id: int | None = Field(
+        description="the audit event that recorded the disclosure: its inclusion proof is "
+        "GET /api/v1/audit/events/{id}/proof (or `bairn audit prove ID`)"
+    )
+    in_signed_log: bool = Field(
+        description="whether that event is in the latest signed checkpoint yet (seconds)"
+    )
 
 
 class TransparencyOut(Input):
@@ -774,6 +782,13 @@ class TransparencyOut(Input):
     disclosures: list[TransparencyDisclosureOut]
     withheld_count: int
     withheld_disclosures_count: int
+
+
+def _in_log(found: Logged | None) -> dict[str, object]:
+    return {
+        "audit_event_id": found.seq if found else None,
+        "in_signed_log": bool(found and found.signed),
+    }
 
 
 @router.get("/children/{child_id}/transparency", response={200: TransparencyOut, **ERRORS})
@@ -820,6 +835,7 @@ def transparency(request: HttpRequest, child_id: str) -> dict[str, object]:
                 "categories": d.categories,
                 "consent_withdrawn": bool(d.consent_id and d.consent and d.consent.withdrawn_at),
                 "family_informed": d.family_informed,
+                **_in_log(report.in_log(d)),
             }
             for d in report.disclosures
         ],

@@ -1,19 +1,20 @@
-"""The audit log (DOMAIN §4.7): append-only and hash-chained.
+"""The audit log (DOMAIN §4.7): an append-only RFC 6962 Merkle tree of events, with signed
+checkpoints co-signed by outside witnesses (DEVELOPERS.md "The audit log").
 
-Each event holds the hash of the one before, and its own hash covers every field and that
-link. `bairn audit verify` recomputes the chain; on PostgreSQL a trigger also refuses
-UPDATE and DELETE on the table outright (migrations/0002_append_only.py).
+A request inserts its `AuditEvent` (and a `PendingEvent` naming it) in its own
+transaction, taking no lock anyone else waits on. The sequencer (bairn.audit.log.seal)
+later gives committed events their places in the tree (`LogLeaf`), stores the complete
+subtrees' hashes (`LogNode`) that proofs are built from, and signs a `Checkpoint`.
+Witnesses co-sign checkpoints (`Cosignature`) with keys registered as `WitnessKey`.
+On PostgreSQL triggers refuse UPDATE and DELETE on the events, the tree and the
+checkpoints (migrations 0002 and 0005).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Any
-
 from django.db import models
 
-GENESIS_HASH = "0" * 64
+LEVEL_SHIFT = 48  # LogNode.key = level << 48 | index: room for 2**48 leaves
 
 
 class AuditEvent(models.Model):
@@ -21,8 +22,9 @@ class AuditEvent(models.Model):
         ALLOWED = "allowed", "Allowed"
         REFUSED = "refused", "Refused"
 
-    # The sequence number is the key: gaps and reordering are visible.
-    seq = models.BigIntegerField(primary_key=True)
+    # Given by the database at insert (an identity column): no request waits for another
+    # to number its event. The order of the log is the tree's (LogLeaf.index).
+    seq = models.BigAutoField(primary_key=True)
     at = models.DateTimeField()
     actor_id = models.CharField(max_length=64, blank=True)
     actor = models.CharField(max_length=150, blank=True)
@@ -34,8 +36,10 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     reason = models.TextField(blank=True)
     flagged = models.BooleanField(default=False)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The hash chain the log replaced (migration 0005 checked it before it moved the
+    # events into the tree): kept on the events recorded before, blank after.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -48,27 +52,86 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.outcome}"
 
-    def canonical(self) -> bytes:
-        """The bytes the hash covers: every field but the hash itself, in a fixed form."""
-        body: dict[str, Any] = {
-            "seq": self.seq,
-            "at": self.at.isoformat(timespec="microseconds"),
-            "actor_id": self.actor_id,
-            "actor": self.actor,
-            "agency_id": self.agency_id,
-            "action": self.action,
-            "object": self.object,
-            "child_id": self.child_id,
-            "purpose": self.purpose,
-            "outcome": self.outcome,
-            "reason": self.reason,
-            "flagged": self.flagged,
-            "prev_hash": self.prev_hash,
-        }
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+class PendingEvent(models.Model):
+    """An event committed but not yet in the tree: the sequencer's queue (Trillian's
+    unsequenced table). Written with the event, deleted by the sequencer when it gives
+    the event its leaf; `bairn audit verify` finds an event that is in neither."""
+
+    seq = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"#{self.seq} waiting"
+
+
+class LogLeaf(models.Model):
+    """The event at each place of the tree, and its leaf hash (RFC 6962: SHA-256 of 0x00
+    and the event's canonical line, bairn.audit.log.LEAF_LINE)."""
+
+    index = models.BigIntegerField(primary_key=True)
+    seq = models.BigIntegerField(unique=True)
+    hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"leaf {self.index} = event #{self.seq}"
+
+
+class LogNode(models.Model):
+    """The hash of a complete subtree of 2**level leaves above the leaves (level ≥ 1),
+    index counted in such subtrees: what inclusion and consistency proofs are made of."""
+
+    key = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"node {self.key >> LEVEL_SHIFT}/{self.key & ((1 << LEVEL_SHIFT) - 1)}"
+
+    @staticmethod
+    def key_of(level: int, index: int) -> int:
+        return (level << LEVEL_SHIFT) | index
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the tree: its size and root hash, as a C2SP signed note."""
+
+    tree_size = models.BigIntegerField(primary_key=True)
+    root_hash = models.BinaryField(max_length=32)
+    signed_note = models.TextField()
+    key = models.CharField(max_length=300)  # the log's verifier key that signed it
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.tree_size}"
+
+
+class Cosignature(models.Model):
+    """A witness's C2SP tlog-cosignature of a checkpoint: the witness saw this tree and
+    checked it extends every tree it co-signed before."""
+
+    tree_size = models.BigIntegerField()
+    witness = models.CharField(max_length=200)
+    line = models.TextField()  # the note signature line, "— name base64\n"
+    timestamp = models.BigIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["witness", "tree_size"], name="cosigned_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} co-signed {self.tree_size}"
+
+
+class WitnessKey(models.Model):
+    """A witness this log accepts cosignatures from (`bairn audit witness-add`)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    verifier_key = models.TextField()
+    added_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AuditEventAgency(models.Model):
@@ -77,9 +140,8 @@ class AuditEventAgency(models.Model):
     it is party to. Its information governance reads that event (DOMAIN §4.7; the rule is
     bairn.audit.queries.answers_for).
 
-    Kept beside the chain rather than in it, so that no event's hash changes and events
-    recorded before this existed are indexed by the migration that made it: it says who
-    may read an event, never what the event was. A row names the event by `seq`."""
+    Kept beside the log rather than in it: it says who may read an event, never what the
+    event was. A row names the event by `seq`."""
 
     seq = models.BigIntegerField()
     agency_id = models.CharField(max_length=64)
@@ -93,35 +155,22 @@ class AuditEventAgency(models.Model):
         return f"#{self.seq} touched {self.agency_id}"
 
 
-class AuditHead(models.Model):
-    """The end of the chain: the last sequence number and hash, so that removing events
-    from the end is detected too. A single row with id 1."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=GENESIS_HASH)
-
-    def __str__(self) -> str:
-        return f"head #{self.seq}"
-
-
-class ChainCheck(models.Model):
-    """The outcome of a verification of the chain: by `bairn audit verify` (run it daily)
-    or by the governance page. Not part of the chain: a forged row here cannot hide a
-    change, as the next full run walks every event again."""
+class LogCheck(models.Model):
+    """The outcome of a verification of the log (`bairn audit verify`, run daily, or the
+    governance page). Not part of the log: a forged row here hides nothing, as the next
+    full run recomputes the tree from every event."""
 
     at = models.DateTimeField()
-    full = models.BooleanField()
     ok = models.BooleanField()
     checked = models.BigIntegerField()
-    head_seq = models.BigIntegerField(default=0)
-    head_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    tree_size = models.BigIntegerField(default=0)
     problem = models.TextField(blank=True)
     broken_seq = models.BigIntegerField(null=True, blank=True)
     by = models.CharField(max_length=150, blank=True)
+    rate = models.FloatField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["full", "at"])]
+        indexes = [models.Index(fields=["at"])]
 
     def __str__(self) -> str:
-        return f"{'Full' if self.full else 'Tail'} check at {self.at:%Y-%m-%d %H:%M}: {self.ok}"
+        return f"Check at {self.at:%Y-%m-%d %H:%M}: {self.ok}"

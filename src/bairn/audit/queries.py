@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -11,6 +12,9 @@ from bairn.access.policy import Action, authorize
 from bairn.agencies.models import Practitioner
 from bairn.audit.models import AuditEvent, AuditEventAgency
 from bairn.errors import Invalid
+
+if TYPE_CHECKING:
+    from bairn.audit.log import Inclusion
 
 MAX_EVENTS = 5000
 
@@ -71,3 +75,18 @@ def actions_seen() -> list[str]:
     which say nothing about anyone (the events themselves come from `events`). A scan of
     the log: fine at today's size."""
     return sorted(set(AuditEvent.objects.order_by().values_list("action", flat=True).distinct()))
+
+
+def proof_for(actor: Practitioner, seq: int, tree_size: int | None = None) -> Inclusion:
+    """An event's inclusion proof (API.md "Audit log"), for the information governance of
+    an agency that answers for the event (`answers_for`); any other event is not found."""
+    from bairn.access.policy import NotVisible
+    from bairn.audit import log
+
+    authorize(actor, Action.AUDIT_READ, object=f"audit-event:{seq}")
+    if (
+        actor.agency_id is None
+        or not AuditEvent.objects.filter(answers_for(actor.agency_id), seq=seq).exists()
+    ):
+        raise NotVisible(f"audit event {seq}")
+    return log.inclusion(seq, tree_size)

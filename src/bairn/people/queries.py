@@ -109,10 +109,9 @@ def granted_child(grant: Grant) -> Child:
     that names no child, or was refused, finds none."""
     if grant.child_id is None or not grant.decision.allowed:
         raise NotVisible("the route's grant names no child")
-    found = Child.objects.filter(pk=grant.child_id).first()
-    if found is None:  # the identity store no longer holds them (a restore, an erasure)
-        raise NotVisible(grant.child_id)
-    return found
+    from bairn.people import services
+
+    return services.held_child(grant.child_id)
 
 
 def relation(grant: Grant, person_id: uuid.UUID) -> ChildRelationship:

@@ -168,7 +168,17 @@ def _refuse_duplicate(
 def get_child(actor: Practitioner, child_id: uuid.UUID) -> Child:
     """The core record, for an involved practitioner; anyone else: not found."""
     authorize(actor, Action.CHILD_READ, child_id=child_id, object=f"child:{child_id}")
-    return Child.objects.get(pk=child_id)
+    return held_child(child_id)
+
+
+def held_child(child_id: uuid.UUID) -> Child:
+    """The child's core record from the identity store, or *not found* — as the access
+    lookups answer — when the store no longer holds it although the transactional store
+    still refers to it (an older identity backup restored, an erasure): never a 500."""
+    found = Child.objects.filter(pk=child_id).first()
+    if found is None:
+        raise NotVisible(child_id)
+    return found
 
 
 def add_person(
@@ -373,7 +383,7 @@ def record_named_person_offer(
     (BAIRN_CONSENT_AGE). Declining is recorded and is not in itself a concern: nobody is
     notified and nothing enters the chronology."""
     authorize(actor, Action.NAMED_PERSON_OFFER, child_id=child_id, object=f"child:{child_id}")
-    child = Child.objects.get(pk=child_id)
+    child = held_child(child_id)
     errors: dict[str, str] = {}
     if decision not in NamedPersonOffer.Decision.values:
         errors["decision"] = "Give 'accepted' or 'declined'."

@@ -21,6 +21,8 @@ from bairn.access.policy import (
     share_requests_visible,
 )
 from bairn.agencies.models import Agency, Involvement, Practitioner
+from bairn.audit import log as audit_log
+from bairn.audit.log import Logged
 from bairn.chronology.models import Concern
 from bairn.people.models import Child, Person
 from bairn.sharing.models import Authorisation, Consent, Disclosure, Isp, ShareRequest, View
@@ -162,6 +164,11 @@ class Transparency:
     withheld_count: int
     withheld_disclosures_count: int
     redact: Callable[[str], str]
+    # Each disclosure's event in the audit log (by "disclosure:<id>"), for its proof.
+    logged: dict[str, Logged]
+
+    def in_log(self, disclosure: Disclosure) -> Logged | None:
+        return self.logged.get(f"disclosure:{disclosure.pk}")
 
 
 REDACTED = "[another person]"
@@ -217,6 +224,9 @@ def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
         Q(from_agency=agency) | Q(to_agency=agency)
     )
     hidden = Q(family_informed=Disclosure.FamilyInformed.NOT_INFORMED)
+    shown_disclosures = list(
+        disclosures.exclude(hidden).select_related("from_agency", "to_agency", "consent")
+    )
     return Transparency(
         child=child,
         agency=agency,
@@ -230,12 +240,11 @@ def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
             for h in held
         ],
         entries=list(own_shown.select_related("agency").prefetch_related("indicators")),
-        disclosures=list(
-            disclosures.exclude(hidden).select_related("from_agency", "to_agency", "consent")
-        ),
+        disclosures=shown_disclosures,
         withheld_count=own.count() - own_shown.count(),
         withheld_disclosures_count=disclosures.filter(hidden).count(),
         redact=third_party_redactor(child_id),
+        logged=audit_log.logged(Action.DISCLOSE, (f"disclosure:{d.pk}" for d in shown_disclosures)),
     )
 
 

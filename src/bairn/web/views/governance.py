@@ -5,8 +5,11 @@ only: the queries and services they call authorize (and audit) every read and wr
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -14,15 +17,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from bairn.access.lookup import CHILD, NONE, QUERY
 from bairn.access.policy import Action, NotVisible, authorize, decide, involved_children
-from bairn.agencies import queries as agency_queries
 from bairn.agencies.models import Practitioner
+from bairn.audit import log as audit_log
 from bairn.audit import queries as audit_queries
-from bairn.audit import services as audit
+from bairn.audit import wording
 from bairn.audit.models import AuditEvent
 from bairn.errors import Invalid
 from bairn.people import services as people
@@ -66,22 +69,16 @@ def index(request: HttpRequest) -> HttpResponse:
         child = _transparency_child(me, form)
         if child is not None:
             return redirect("web:transparency", child_id=child)
-    # The whole chain is walked by `bairn audit verify` (daily) or, when no full check
-    # has held yet, here; otherwise the page checks what was added since that one.
-    last_full = audit.last_full_check()
-    if last_full is None or not last_full.ok:
-        chain = audit.verify()
-        last_full = audit.record_check(chain, full=True, by=me.get_username())
-    else:
-        chain = audit.verify(since=last_full)
+    # The whole log is recomputed by `bairn audit verify` (daily) or, when no full check
+    # has held yet, here; otherwise the page checks in milliseconds what came since.
+    standing = audit_log.quick_check()
     return render(
         request,
         "web/governance/index.html",
         {
             "disclosures_waiting": len(queue.disclosures),
             "break_glass_waiting": len(queue.break_glass),
-            "chain": chain,
-            "last_full": last_full,
+            "log": standing,
             "form": form,
         },
     )
@@ -140,7 +137,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "action", [("", "Any action"), *((a, a) for a in actions)])
+        set_choices(
+            self,
+            "action",
+            [("", "Any action"), *((a, wording.action_words(a)) for a in actions)],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -162,90 +163,158 @@ def _page_number(request: HttpRequest) -> int:
     return min(max(number, 1), audit_queries.MAX_EVENTS // PER_PAGE)
 
 
-@page(Action.AUDIT_READ, lookup=QUERY)
-def audit_viewer(request: HttpRequest) -> HttpResponse:
-    """Every read and write the viewer answers for, allowed and refused, newest first
-    (DOMAIN §4.7): bairn.audit.queries.events decides which, and audits this reading."""
-    me = signed_in(request)
+@dataclass(frozen=True)
+class _Search:
+    """The audit search a request asks for: its filters and the events they find."""
+
+    filters: AuditFilterForm
+    found: list[AuditEvent]
+
+
+def _search(request: HttpRequest, me: Practitioner, limit: int) -> _Search:
+    """The viewer's query, shared by the page and its CSV export: the same filters, the
+    same policy answer, bairn.audit.queries.events deciding which events and auditing
+    this reading of them."""
     if not decide(me, Action.AUDIT_READ).allowed:
         # Nothing of the audit, not even which actions it holds, before the policy's
         # answer (authorize records the refusal and raises it).
         authorize(me, Action.AUDIT_READ, object="audit")
     filters = AuditFilterForm(request.GET or None, actions=audit_queries.actions_seen())
-    number = _page_number(request)
     found: list[AuditEvent] = []
     if filters.is_bound and not filters.is_valid():
         # No events for filters that make no sense, but the same policy answer.
         authorize(me, Action.AUDIT_READ, object="audit")
-    else:
-        data = filters.cleaned_data if filters.is_bound else {}
-        # events() has no offset: ask for this page and one more event, to know whether
-        # another page follows.
-        limit = min(number * PER_PAGE + 1, audit_queries.MAX_EVENTS)
-        try:
-            found = audit_queries.events(
-                me,
-                child_id=data.get("child"),
-                who=(data.get("actor") or "").strip() or None,
-                date_from=_start_of(data["date_from"]) if data.get("date_from") else None,
-                date_to=(
-                    _start_of(data["date_to"] + dt.timedelta(days=1))
-                    if data.get("date_to")
-                    else None
-                ),
-                action=data.get("action") or None,
-                outcome=data.get("outcome") or None,
-                limit=limit,
-            )
-        except Invalid as error:
-            show_errors(filters, error)
-    events_page = Paginator(found, PER_PAGE).get_page(number)
+        return _Search(filters, found)
+    data = filters.cleaned_data if filters.is_bound else {}
+    try:
+        found = audit_queries.events(
+            me,
+            child_id=data.get("child"),
+            who=(data.get("actor") or "").strip() or None,
+            date_from=_start_of(data["date_from"]) if data.get("date_from") else None,
+            date_to=(
+                _start_of(data["date_to"] + dt.timedelta(days=1)) if data.get("date_to") else None
+            ),
+            action=data.get("action") or None,
+            outcome=data.get("outcome") or None,
+            limit=limit,
+        )
+    except Invalid as error:
+        show_errors(filters, error)
+    return _Search(filters, found)
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The filters of this request as a query string, without the page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@page(Action.AUDIT_READ, lookup=QUERY)
+def audit_viewer(request: HttpRequest) -> HttpResponse:
+    """Every read and write the viewer answers for, allowed and refused, newest first
+    (DOMAIN §4.7), each as a sentence (bairn.audit.wording): bairn.audit.queries.events
+    decides which, and audits this reading."""
+    me = signed_in(request)
+    number = _page_number(request)
+    # events() has no offset: ask for this page and one more event, to know whether
+    # another page follows.
+    search = _search(request, me, min(number * PER_PAGE + 1, audit_queries.MAX_EVENTS))
+    events_page = Paginator(search.found, PER_PAGE).get_page(number)
     rows = _audit_rows(me, list(events_page.object_list))
     return render(
         request,
         "web/governance/audit.html",
         {
-            "filters": filters,
+            "filters": search.filters,
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filter_query": _filter_query(request),
+            "max_events": f"{audit_queries.MAX_EVENTS:,}",
             "page_obj": events_page,
             "rows": rows,
             "truncated": (
                 f"Only the newest {audit_queries.MAX_EVENTS:,} matching events can be paged "
                 "through. Narrow the filters to see older ones."
-                if len(found) >= audit_queries.MAX_EVENTS
+                if len(search.found) >= audit_queries.MAX_EVENTS
                 else ""
             ),
         },
     )
 
 
-FLAG_LABELS = {
-    str(Action.BREAK_GLASS): "Break glass",
-    str(Action.DISCLOSE): "Child protection override",
-    str(Action.SHARING_CHECK): "Child protection override",
-}
+CSV_COLUMNS = (
+    "Event",
+    "Date and time (UTC)",
+    "Who",
+    "Role",
+    "Agency",
+    "Action",
+    "Child reference",
+    "Child",
+    "Purpose",
+    "Outcome",
+    "Reason",
+    "Flagged",
+)
 
 
-def _audit_rows(me: Practitioner, found: list[AuditEvent]) -> list[dict[str, Any]]:
-    children = {c for e in found if (c := _uuid(e.child_id)) is not None}
-    visible = _visible_children(me, children)
-    agency_ids = {a for e in found if (a := _uuid(e.agency_id)) is not None}
-    agencies = agency_queries.agency_names(agency_ids)
-    purposes = dict(Purpose.choices)
-    rows = []
-    for event in found:
-        child = _uuid(event.child_id)
-        rows.append(
-            {
-                "event": event,
-                "agency": agencies.get(event.agency_id, ""),
-                "child": child,
-                "child_visible": child in visible,
-                "purpose": purposes.get(event.purpose, event.purpose),
-                "flag": (FLAG_LABELS.get(event.action, "Flagged") if event.flagged else ""),
-            }
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula (= + - @, or a
+    tab or carriage return before one) gets a leading apostrophe (OWASP, CSV injection)."""
+    text = str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+@page(Action.AUDIT_READ, lookup=QUERY)
+def audit_csv(request: HttpRequest) -> HttpResponse:
+    """The events the viewer's filters find — every one it can page through, newest
+    first — as a CSV file for an information governance search (DOMAIN §4.7), with names
+    only where the viewer shows them. The export is itself audited as a reading of the
+    audit (bairn.audit.queries.events)."""
+    me = signed_in(request)
+    search = _search(request, me, audit_queries.MAX_EVENTS)
+    if search.filters.errors:
+        messages.error(request, "The filters were not valid, so nothing was exported.")
+        return redirect(f"{reverse('web:audit')}?{_filter_query(request)}")
+    rows = _audit_rows(me, search.found)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        e = row.event
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    e.seq,
+                    e.at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+                    row.who,
+                    row.role,
+                    row.agency,
+                    row.what,
+                    row.child or "",
+                    row.child_name,
+                    row.purpose,
+                    row.outcome,
+                    row.reason,
+                    row.flag,
+                )
+            ]
         )
-    return rows
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y-%m-%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="bairn-audit-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _audit_rows(me: Practitioner, found: list[AuditEvent]) -> list[wording.AuditRow]:
+    """The events as sentences; the record's link only where the viewer may open it."""
+    children = {c for e in found if (c := _uuid(e.child_id)) is not None}
+    return wording.rows(me, found, visible=_visible_children(me, children))
 
 
 # --- the review queue ----------------------------------------------------------------------
@@ -391,6 +460,7 @@ def transparency(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
             "lawful_basis": bases.get(d.lawful_basis, d.lawful_basis),
             "categories": [categories.get(c, c) for c in d.categories],
             "consent_withdrawn": bool(d.consent_id and d.consent and d.consent.withdrawn_at),
+            "logged": report.in_log(d),
         }
         for d in report.disclosures
     ]
@@ -410,6 +480,7 @@ def transparency(request: HttpRequest, child_id: uuid.UUID) -> HttpResponse:
 urlpatterns = [
     path("governance", index, name="governance"),
     path("governance/audit", audit_viewer, name="audit"),
+    path("governance/audit.csv", audit_csv, name="audit-csv"),
     path("governance/review", review_queue, name="review-queue"),
     path(
         "governance/children/<uuid:child_id>/transparency",

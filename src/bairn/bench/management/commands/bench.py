@@ -25,7 +25,7 @@ from rich.table import Table
 
 from bairn.agencies.models import Agency, Practitioner
 from bairn.agencies.services import issue_token
-from bairn.audit import services as audit
+from bairn.audit import log as audit_log
 from bairn.audit.models import AuditEvent
 from bairn.bench import world
 from bairn.chronology.models import Concern
@@ -118,12 +118,17 @@ class Command(BaseCommand):
                 f"{ordered[-1]:.1f}",
             )
         console.print(table)
-        checked_at = time.perf_counter()
-        result = audit.verify()
-        took = time.perf_counter() - checked_at
+        sealed_at = time.perf_counter()
+        sealed = audit_log.seal()
+        took = time.perf_counter() - sealed_at
         console.print(
-            f"bairn audit verify: {result.checked:,} events in {took:.2f} s "
-            f"({result.checked / took:,.0f} events/s), {'intact' if result.ok else 'BROKEN'}."
+            f"bairn audit seal: {sealed.added:,} events into the tree in {took:.2f} s "
+            f"({sealed.added / took if took else 0:,.0f} events/s)."
+        )
+        result = audit_log.verify()
+        console.print(
+            f"bairn audit verify: {result.checked:,} events in {result.seconds:.2f} s "
+            f"({result.rate:,.0f} events/s), {'intact' if result.ok else 'BROKEN'}."
         )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         console.print(f"Peak memory of this process: {peak:,.0f} MB.")

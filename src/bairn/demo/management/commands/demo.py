@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from bairn.audit import log as audit_log
 from bairn.demo import afterwards, casestudy
 
 WARNING = (
@@ -85,6 +86,8 @@ class Command(BaseCommand):
             )
         with_friday = not options["before_friday"]
         result = self._load(with_friday=with_friday)
+        # The demo's audit goes into the transparency log at once, signed.
+        audit_log.seal()
         self._render(Text(WARNING, style="bold yellow"))
         self._render(Text(f"\n{self._summary(result)}\n\n{self._next(result)}\n"))
         self._print_logins()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,12 @@ class Command(BaseCommand):
             "--threads", type=int, default=int(os.environ.get("BAIRN_THREADS", "4"))
         )
         parser.add_argument(
+            "--no-sequencer",
+            action="store_true",
+            help="do not seal the audit log from this server (another one does, or a "
+            "scheduled `bairn audit seal`)",
+        )
+        parser.add_argument(
             "--no-control-socket",
             action="store_true",
             help="no gunicorn control socket (by default each instance has its own in "
@@ -81,4 +89,27 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Bairn on http://{config['bind']}/ (Ctrl-C stops it)")
         self.stdout.flush()
-        Server().run()
+        sequencer = _start_sequencer(options)
+        try:
+            Server().run()
+        finally:
+            if sequencer is not None:
+                sequencer.terminate()
+                sequencer.wait(timeout=10)
+
+
+def _start_sequencer(options: dict[str, Any]) -> subprocess.Popen[bytes] | None:
+    """The audit log's sequencer beside the server (bairn.audit.log.seal): a process of
+    its own, so no request ever waits for it, putting new events into the tree and
+    signing a checkpoint every BAIRN_AUDIT_SEAL_SECONDS. Several servers on one
+    database may each run one: they take turns."""
+    every = settings.BAIRN_AUDIT_SEAL_SECONDS
+    if options.get("no_sequencer") or every <= 0:
+        return None
+    return subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
+        [sys.executable, "-m", "bairn", "audit", "seal", "--every", str(every)],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "bairn.settings"),
+        },
+    )
