@@ -27,7 +27,7 @@ from bairn.agencies.models import Agency, Practitioner
 from bairn.agencies.services import issue_token
 from bairn.audit import log as audit_log
 from bairn.audit.models import AuditEvent
-from bairn.bench import world
+from bairn.bench import clients, world
 from bairn.chronology.models import Concern
 from bairn.people.models import Child
 
@@ -52,16 +52,33 @@ class Command(BaseCommand):
             "--repeat", type=int, default=50, help="times each request is timed (default 50)"
         )
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument(
+            "--clients",
+            default="",
+            help="then record concerns through `bairn serve` with this many clients at "
+            "once, one round each (for example 1,4,8,16; default: not run)",
+        )
+        parser.add_argument(
+            "--seconds",
+            type=float,
+            default=10.0,
+            help="how long each --clients round lasts (default 10)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("children", "entries", "busy", "schools", "repeat"):
             if options[name] < (1 if name in ("schools", "repeat", "busy") else 0):
                 raise CommandError(f"--{name} must be at least 1.")
+        counts = clients.parse_clients(options["clients"]) if options["clients"] else []
+        if options["seconds"] <= 0:
+            raise CommandError("--seconds must be more than 0.")
         if Agency.objects.exists() or Child.objects.exists():
             raise CommandError(
                 "The database is not empty. The bench writes made-up data: point it at an "
                 "empty database (make bench uses ./var/bench)."
             )
+        if counts:
+            clients.check_stores()
         # The bench measures Bairn, not a mail server.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         # One Named Person asks the match 2 × --repeat times: the throttle is still counted
@@ -134,6 +151,8 @@ class Command(BaseCommand):
         console.print(f"Peak memory of this process: {peak:,.0f} MB.")
         for line in _database_sizes():
             console.print(line)
+        if counts:
+            clients.run(area, counts, options["seconds"], console)
 
     def _measure(
         self, area: world.Area, busy: uuid.UUID, rng: random.Random, repeat: int, console: Console
