@@ -210,6 +210,22 @@ def test_verify_notices_an_event_inserted_outside_the_log(sealed: int) -> None:
     assert f"event #{forged.seq} is in no place of the log" in broken()
 
 
+def test_verify_notices_a_forged_event_that_balances_the_counts(sealed: int) -> None:
+    """Verify counts events against places first: a forged event hidden behind a waiting
+    row that names an event already in the tree, or one whose event was removed, does not
+    make the counts agree."""
+    forged = AuditEvent.objects.create(
+        at=AuditEvent.objects.get(seq=seqs()[-1]).at,
+        actor="swmanager",
+        action="child.read",
+        outcome="allowed",
+    )
+    tamper("DELETE FROM audit_pendingevent WHERE seq = %s", [forged.seq])
+    tamper("INSERT INTO audit_pendingevent (seq) VALUES (%s)", [seqs()[0]])
+    tamper("INSERT INTO audit_pendingevent (seq) VALUES (%s)", [forged.seq + 1000])
+    assert f"event #{forged.seq} is in no place of the log" in broken()
+
+
 def test_verify_notices_events_removed_from_the_end(sealed: int) -> None:
     last = seqs()[-2:]
     quoted = connection.ops.quote_name("index")
