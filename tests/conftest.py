@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test.utils import override_settings
 
 from tests.factories import Cast, make_cast
 
@@ -14,6 +15,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "django_db" not in item.keywords and "nodb" not in item.keywords:
             item.add_marker(pytest.mark.django_db(databases="__all__"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_at_once() -> Iterator[None]:
+    """Background tasks (e-mail, pattern checks) run as they are queued, inside the
+    request's transaction, so a test sees their effect at once; tests/test_tasks.py runs
+    them in the database and a real `bairn worker` instead."""
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Model, QuerySet
 
 
@@ -31,9 +31,11 @@ def insert_once(current: QuerySet[M], **fields: Any) -> tuple[M, bool]:
     found = current.first()
     if found is not None:
         return found, False
+    # Where the row is written: not `current.db`, which may be a replica (bairn.replica).
+    using = getattr(current, "_db", None) or router.db_for_write(current.model)
     try:
-        with transaction.atomic(using=current.db):
-            return current.model._default_manager.using(current.db).create(**fields), True
+        with transaction.atomic(using=using):
+            return current.model._default_manager.using(using).create(**fields), True
     except IntegrityError:
         found = current.first()
         if found is None:

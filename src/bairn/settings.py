@@ -3,6 +3,11 @@
 BAIRN_DATA_DIR            folder of the embedded SQLite files (default ./var)
 DATABASE_URL              PostgreSQL for the transactional store (default: SQLite)
 IDENTITY_DATABASE_URL     PostgreSQL for the identity store (default: SQLite)
+BAIRN_REPLICA_URL         a streaming replica of DATABASE_URL for GET requests' reads (off)
+BAIRN_IDENTITY_REPLICA_URL  the same for IDENTITY_DATABASE_URL (docs/scaling.md)
+BAIRN_REPLICA_WAIT_MS     how long a read waits for a lagging replica (default 20)
+BAIRN_DB_POOL             1 (or MIN:MAX) for psycopg's connection pool (default off)
+BAIRN_PGBOUNCER           1 when the URLs name PgBouncer in transaction mode
 BAIRN_SECRET_KEY          required unless BAIRN_DEBUG is on (or BAIRN_SECRET_KEY_FILE)
 BAIRN_DEBUG               1/true/yes for development
 BAIRN_ALLOWED_HOSTS       comma-separated host names (default: localhost names)
@@ -101,6 +106,11 @@ INSTALLED_APPS = [
     "bairn.demo",
     "bairn.bench",
     "bairn.ops",
+    # Background work (DEVELOPERS "Background work"): Django's tasks framework backport
+    # and its database backend; bairn.tasks holds the tasks and `bairn worker`.
+    "django_tasks",
+    "django_tasks_db",
+    "bairn.tasks",
 ]
 
 MIDDLEWARE = [
@@ -155,12 +165,51 @@ def _sqlite(name: str) -> dict[str, object]:
     }
 
 
+def _pool() -> dict[str, int] | None:
+    """BAIRN_DB_POOL: 1 for a pool of 2 to 8 connections per store and process, MIN:MAX
+    for other sizes, unset or 0 for none (docs/scaling.md "Pooling")."""
+    value = (env("BAIRN_DB_POOL") or "").strip().lower()
+    if value in {"", "0", "false", "no", "off"}:
+        return None
+    if value in {"1", "true", "yes", "on"}:
+        return {"min_size": 2, "max_size": 8}
+    low, _, high = value.partition(":")
+    try:
+        sizes = {"min_size": int(low), "max_size": int(high or low)}
+    except ValueError:
+        sizes = {"min_size": 0, "max_size": 0}
+    if not 0 <= sizes["min_size"] <= sizes["max_size"] or sizes["max_size"] < 1:
+        raise ImproperlyConfigured(f"BAIRN_DB_POOL must be 1, 0 or MIN:MAX, not {value!r}")
+    return sizes
+
+
+_POOL = _pool()
+_PGBOUNCER = env_bool("BAIRN_PGBOUNCER")
+
+
+def _postgresql(url_var: str, url: str) -> dict[str, object]:
+    # A pool keeps the connections itself: Django's persistent ones must be off.
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0 if _POOL else 60))
+    options: dict[str, object] = config.setdefault("OPTIONS", {})  # type: ignore[assignment]
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{url_var} must be a postgres:// URL")
+    if _POOL:
+        options["pool"] = dict(_POOL)
+    if _PGBOUNCER:
+        # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction.
+        # (Django already turns psycopg's prepared statements off: prepare_threshold.)
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return config
+
+
 def _database(url_var: str, sqlite_name: str) -> dict[str, object]:
     url = env(url_var)
     if url:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
-        config.setdefault("OPTIONS", {})
-        return config
+        return _postgresql(url_var, url)
+    if _POOL:
+        raise ImproperlyConfigured(
+            f"BAIRN_DB_POOL pools PostgreSQL connections, and {url_var} is not set (SQLite)."
+        )
     return _sqlite(sqlite_name)
 
 
@@ -170,7 +219,33 @@ DATABASES = {
     "default": _database("DATABASE_URL", "bairn.sqlite3"),
     "identity": _database("IDENTITY_DATABASE_URL", "identity.sqlite3"),
 }
-DATABASE_ROUTERS = ["bairn.people.router.IdentityRouter"]
+# A streaming replica of either store (docs/scaling.md "The replica"): when its URL is set,
+# the reads of GET requests may go to it (bairn.replica). Off by default.
+BAIRN_REPLICAS: dict[str, str] = {}
+for _store, _url_var, _primary_var in (
+    ("default", "BAIRN_REPLICA_URL", "DATABASE_URL"),
+    ("identity", "BAIRN_IDENTITY_REPLICA_URL", "IDENTITY_DATABASE_URL"),
+):
+    _replica_url = env(_url_var)
+    if not _replica_url:
+        continue
+    if DATABASES[_store]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"{_url_var} names a replica of PostgreSQL, and {_primary_var} is not set "
+            f"(the {_store} store is SQLite, which has no replica)."
+        )
+    DATABASES[f"{_store}_replica"] = {
+        **_postgresql(_url_var, _replica_url),
+        "TEST": {"MIRROR": _store},  # a physical replica has no test database of its own
+    }
+    BAIRN_REPLICAS[_store] = f"{_store}_replica"
+# How long a GET waits for a lagging replica to replay what the primary had committed when
+# the request began, before it reads the primary instead.
+BAIRN_REPLICA_WAIT_MS = env_int("BAIRN_REPLICA_WAIT_MS", 20)
+DATABASE_ROUTERS = [
+    *(["bairn.replica.ReplicaRouter"] if BAIRN_REPLICAS else []),
+    "bairn.people.router.IdentityRouter",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.Practitioner"
@@ -305,6 +380,15 @@ BAIRN_CP_RETENTION_DAYS = env_int("BAIRN_CP_RETENTION_DAYS", 730)
 BAIRN_AUDIT_KEY_FILE = env("BAIRN_AUDIT_KEY_FILE") or ""
 BAIRN_AUDIT_ORIGIN = env("BAIRN_AUDIT_ORIGIN") or "bairn.local/audit"
 BAIRN_AUDIT_SEAL_SECONDS = env_int("BAIRN_AUDIT_SEAL_SECONDS", 5)
+
+# Background work (DEVELOPERS "Background work"): e-mail and pattern checks are tasks in
+# the database (django-tasks-db), run by `bairn worker`, which `bairn serve` starts; a
+# failed task is tried again BAIRN_TASK_ATTEMPTS times in all, after RETRY_SECONDS,
+# doubling; a task claimed by a worker that stopped runs again after TIMEOUT_SECONDS.
+TASKS = {"default": {"BACKEND": env("BAIRN_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"}}
+BAIRN_TASK_ATTEMPTS = env_int("BAIRN_TASK_ATTEMPTS", 5)
+BAIRN_TASK_RETRY_SECONDS = env_int("BAIRN_TASK_RETRY_SECONDS", 30)
+BAIRN_TASK_TIMEOUT_SECONDS = env_int("BAIRN_TASK_TIMEOUT_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ from bairn.api.schemas import (
     ERRORS,
     DayOrMoment,
     Input,
+    Output,
     moment,
     reject_unknown_query,
 )
@@ -35,10 +36,18 @@ class AuditFilter(Input):
     to: DayOrMoment | None = None
     action: str | None = Field(default=None, max_length=60)
     outcome: AuditEvent.Outcome | None = None
-    limit: int = 1000
+    limit: int = Field(
+        default=queries.DEFAULT_PAGE,
+        description=f"How many, newest first: 1 to {queries.MAX_EVENTS}.",
+    )
+    cursor: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The `next` of the previous page, to read the next (older) one.",
+    )
 
 
-class EventOut(Input):
+class EventOut(Output):
     id: int
     at: dt.datetime
     actor: str
@@ -53,8 +62,11 @@ class EventOut(Input):
     flagged: bool
 
 
-class EventsOut(Input):
+class EventsOut(Output):
     events: list[EventOut]
+    next: str | None = Field(
+        description="The cursor of the next (older) page; null on the last page."
+    )
 
 
 @router.get("", response={200: EventsOut, **ERRORS})
@@ -64,9 +76,10 @@ def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str,
     answers for: those of its own people, and those that touched its own records (its
     entries, the disclosures it made or received, its share requests and ISPs) —
     nothing else (bairn.audit.queries.answers_for). `actor` is a username or a
-    practitioner id."""
+    practitioner id. A page at a time: `limit` events (default 200) and `next`, the
+    cursor to send back as `cursor` for the older ones (null on the last page)."""
     reject_unknown_query(request, AuditFilter)
-    found = queries.events(
+    found = queries.events_page(
         actor(request),
         child_id=filters.child_id,
         who=filters.actor,
@@ -75,6 +88,7 @@ def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str,
         action=filters.action,
         outcome=filters.outcome.value if filters.outcome else None,
         limit=filters.limit,
+        cursor=filters.cursor,
     )
     return {
         "events": [
@@ -92,8 +106,9 @@ def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str,
                 "reason": e.reason,
                 "flagged": e.flagged,
             }
-            for e in found
-        ]
+            for e in found.items
+        ],
+        "next": found.next,
     }
 
 

@@ -16,7 +16,7 @@ from bairn.access.policy import Action, AuditAction
 from bairn.agencies import services
 from bairn.agencies.lockout import locked_body
 from bairn.agencies.models import Practitioner
-from bairn.api.schemas import ERRORS, DetailOut, ForbiddenOut, Input, Name
+from bairn.api.schemas import ERRORS, DetailOut, ForbiddenOut, Input, Name, Output
 from bairn.audit import services as audit
 from bairn.errors import Invalid
 
@@ -29,7 +29,7 @@ class TokenIn(Input):
     otp: str | None = None
 
 
-class TokenOut(Input):
+class TokenOut(Output):
     token: str
     expires_at: dt.datetime
 

@@ -11,7 +11,7 @@ from ninja import Router, Status
 from pydantic import Field
 
 from bairn.access.declare import policy
-from bairn.access.lookup import CHILD, NONE
+from bairn.access.lookup import CHILD, NONE, granted
 from bairn.access.policy import Action, current_assignee
 from bairn.agencies import queries as agency_queries
 from bairn.agencies import services as agency_services
@@ -23,6 +23,7 @@ from bairn.api.schemas import (
     DetailOut,
     Input,
     Name,
+    Output,
     Postcode,
     Reason,
     ShortText,
@@ -52,7 +53,7 @@ class ChildIn(Input):
     postcode: Postcode = ""
 
 
-class ContactOut(Input):
+class ContactOut(Output):
     id: uuid.UUID
     name: str
     agency: str | None
@@ -73,7 +74,7 @@ class OfferIn(Input):
     note: Text = ""
 
 
-class OfferOut(Input):
+class OfferOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     decision: str
@@ -84,11 +85,11 @@ class OfferOut(Input):
     recorded_at: dt.datetime
 
 
-class OffersOut(Input):
+class OffersOut(Output):
     answers: list[OfferOut]
 
 
-class ChildOut(Input):
+class ChildOut(Output):
     id: uuid.UUID
     given_name: str
     family_name: str
@@ -110,7 +111,7 @@ class ChildOut(Input):
     your_involvement: list[str]
 
 
-class ChildSummaryOut(Input):
+class ChildSummaryOut(Output):
     id: uuid.UUID
     given_name: str
     family_name: str
@@ -126,14 +127,14 @@ class MatchIn(Input):
     chi_number: str | None = Field(default=None, max_length=12)
 
 
-class NamedPersonContact(Input):
+class NamedPersonContact(Output):
     name: str
     agency: str | None
     email: str
     phone: str
 
 
-class MatchOut(Input):
+class MatchOut(Output):
     matched: bool
     named_person: NamedPersonContact | None
     named_persons: list[NamedPersonContact] = Field(
@@ -155,7 +156,7 @@ class PersonIn(Input):
     caring_role: str = Field(default="", max_length=2000)
 
 
-class PersonOut(Input):
+class PersonOut(Output):
     id: uuid.UUID
     relationship_id: uuid.UUID
     given_name: str
@@ -168,7 +169,7 @@ class PersonOut(Input):
     caring_role: str
 
 
-class PeopleOut(Input):
+class PeopleOut(Output):
     people: list[PersonOut]
 
 
@@ -181,7 +182,7 @@ class PersonChangeIn(Input):
     caring_role: str | None = Field(default=None, max_length=2000)
 
 
-class ChangeOut(Input):
+class ChangeOut(Output):
     id: uuid.UUID
     person_id: uuid.UUID
     given_name: str
@@ -193,7 +194,7 @@ class ChangeOut(Input):
     changed_at: dt.datetime
 
 
-class ChangesOut(Input):
+class ChangesOut(Output):
     changes: list[ChangeOut]
 
 
@@ -201,7 +202,7 @@ class AssignIn(Input):
     practitioner_id: uuid.UUID
 
 
-class AssignmentOut(Input):
+class AssignmentOut(Output):
     child_id: uuid.UUID
     role: str
     practitioner: ContactOut
@@ -213,14 +214,14 @@ class TeamIn(Input):
     reason: Reason
 
 
-class TeamMemberOut(Input):
+class TeamMemberOut(Output):
     practitioner: ContactOut
     bases: list[str] = Field(description="Why they are involved: team_member, named_person…")
     since: dt.datetime
     team_reason: str = Field(description="Why they joined the team, where they did")
 
 
-class TeamOut(Input):
+class TeamOut(Output):
     team: list[TeamMemberOut]
 
 
@@ -228,7 +229,7 @@ class BreakGlassIn(StepUpIn):
     reason: Reason
 
 
-class InvolvementOut(Input):
+class InvolvementOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     basis: str
@@ -354,11 +355,9 @@ def match(request: HttpRequest, payload: MatchIn) -> dict[str, object]:
 @router.get("/{child_id}", response={200: ChildOut, **ERRORS})
 @policy(Action.CHILD_READ, lookup=CHILD)
 def get_child(request: HttpRequest, child_id: str) -> dict[str, object]:
-    me = actor(request)
-    child = services.get_child(me, parse_id(child_id))
-    from bairn.access.policy import involvement_bases
-
-    return child_out(child, list(involvement_bases(me, child.pk)))
+    child = services.get_child(actor(request), parse_id(child_id))
+    # The declaration's decision already says how the caller is involved (need to know).
+    return child_out(child, list(granted(request).decision.basis))
 
 
 @router.post("/{child_id}/people", response={201: PersonOut, **ERRORS})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import cast
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -18,6 +19,7 @@ from bairn.api.schemas import (
     DayOrMoment,
     Input,
     Moment,
+    Output,
     Reason,
     Summary,
     Text,
@@ -63,7 +65,7 @@ class AmendmentIn(Input):
     withheld_reason: Text | None = None
 
 
-class ConcernOut(Input):
+class ConcernOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     occurred_at: dt.datetime
@@ -92,18 +94,21 @@ class ConcernDetailOut(ConcernOut):
     history: list[ConcernOut]
 
 
-class ChronologyOut(Input):
+class ChronologyOut(Output):
     child_id: uuid.UUID
     entries: list[ConcernOut]
 
 
 def concern_out(entry: Concern, visible_because: str) -> dict[str, object]:
-    amended_by = getattr(entry, "amended_by", None)
+    """An entry as the API answers it (the chronology's are built by
+    `chronology.queries.chronology_entries`, in the same form). Times in UTC, as they
+    are stored and as the chronology answers them, even for an entry just recorded with
+    the offset it was sent with."""
     return {
         "id": entry.pk,
         "child_id": entry.child_ref,
-        "occurred_at": entry.occurred_at,
-        "recorded_at": entry.recorded_at,
+        "occurred_at": entry.occurred_at.astimezone(dt.UTC),
+        "recorded_at": entry.recorded_at.astimezone(dt.UTC),
         "agency_id": entry.agency_id,
         "agency_name": entry.agency.name,
         "recorded_by": entry.recorded_by.display_name,
@@ -120,9 +125,19 @@ def concern_out(entry: Concern, visible_because: str) -> dict[str, object]:
         "withheld_reason": entry.withheld_reason,
         "amends": entry.amends_id,
         "amendment_reason": entry.amendment_reason,
-        "superseded_by": amended_by.pk if amended_by else None,
+        "superseded_by": superseded_by(entry),
         "visible_because": visible_because,
     }
+
+
+def superseded_by(entry: Concern) -> uuid.UUID | None:
+    """The id of the entry that supersedes this one: annotated by the chronology's
+    queries; a new entry's, none (the service says so)."""
+    found = getattr(entry, "superseded_by_id", entry)
+    if found is not entry:
+        return cast("uuid.UUID | None", found)
+    amended_by = getattr(entry, "amended_by", None)
+    return amended_by.pk if amended_by else None
 
 
 @router.post("/children/{child_id}/concerns", response={201: ConcernOut, **ERRORS})
@@ -179,7 +194,7 @@ def chronology(
     `to` (dates include the whole day), `include_superseded`."""
     reject_unknown_query(request, ChronologyFilter)
     child = parse_id(child_id)
-    seen = queries.chronology(
+    entries = queries.chronology_entries(
         actor(request),
         child,
         indicators=[i.value for i in filters.indicator],
@@ -190,4 +205,4 @@ def chronology(
         date_to=moment(filters.to, end=True),
         include_superseded=filters.include_superseded,
     )
-    return {"child_id": child, "entries": [concern_out(s.entry, s.visible_because) for s in seen]}
+    return {"child_id": child, "entries": entries}

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from typing import Any
 
+import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from bairn import __version__
@@ -41,6 +46,33 @@ class JsonOnly(Parser):
             setattr(request, UNSUPPORTED, media_type or "none")
             raise ValueError(f"unsupported media type {media_type!r}")
         return super().parse_body(request)
+
+
+class FastJson(JSONRenderer):
+    """The answers encoded by orjson, as the same JSON ninja's `json.dumps` wrote: UUIDs,
+    dates and decimals as text, and times as Django writes them (ECMA-262: milliseconds,
+    `Z` for UTC, the offset otherwise). Only the layout differs: no spaces between items,
+    and text as UTF-8 rather than \\u escapes. Anything orjson refuses (an integer
+    beyond 64 bits) is written by `json.dumps`, as before."""
+
+    encoder = NinjaJSONEncoder()
+    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+    def _default(self, value: Any) -> Any:
+        if type(value) is dt.datetime:
+            text = value.isoformat()
+            if value.microsecond:
+                text = text[:23] + text[26:]
+            if text.endswith("+00:00"):
+                text = text[:-6] + "Z"
+            return text
+        return self.encoder.default(value)
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        try:
+            return orjson.dumps(data, default=self._default, option=self.options)
+        except orjson.JSONEncodeError:
+            return json.dumps(data, cls=NinjaJSONEncoder)
 
 
 UNAUTHENTICATED = {
@@ -89,6 +121,7 @@ api = BairnApi(
     ),
     auth=BearerToken(),
     parser=JsonOnly(),
+    renderer=FastJson(),
     urls_namespace="api",
     openapi_extra={"info": {"license": {"name": "AGPL-3.0-or-later"}}},
 )

@@ -6,20 +6,34 @@ import datetime as dt
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
+from pydantic import Field
 
 from bairn.access.declare import policy
 from bairn.access.lookup import NONE
 from bairn.access.policy import Action, NotVisible
 from bairn.api.main import actor
-from bairn.api.schemas import ERRORS, Input, parse_id
-from bairn.notify import services
+from bairn.api.schemas import ERRORS, Input, Output, parse_id
+from bairn.notify import queries, services
 from bairn.notify.models import Notification
 
 router = Router()
 
 
-class NotificationOut(Input):
+class NotificationQuery(Input):
+    unread: bool = False
+    limit: int = Field(
+        default=queries.DEFAULT_LIMIT,
+        description=f"How many, newest first: 1 to {queries.MAX_LIMIT}.",
+    )
+    cursor: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The `next` of the previous page, to read the next (older) one.",
+    )
+
+
+class NotificationOut(Output):
     id: uuid.UUID
     kind: str
     child_id: uuid.UUID | None
@@ -29,8 +43,11 @@ class NotificationOut(Input):
     read_at: dt.datetime | None
 
 
-class NotificationsOut(Input):
+class NotificationsOut(Output):
     notifications: list[NotificationOut]
+    next: str | None = Field(
+        description="The cursor of the next (older) page; null on the last page."
+    )
 
 
 def notification_out(n: Notification) -> dict[str, object]:
@@ -47,11 +64,18 @@ def notification_out(n: Notification) -> dict[str, object]:
 
 @router.get("", response={200: NotificationsOut, **ERRORS})
 @policy(Action.NOTIFICATIONS_READ, lookup=NONE)
-def list_notifications(request: HttpRequest, unread: bool = False) -> dict[str, object]:
-    """The caller's notifications, newest first. Kinds: concern_recorded,
-    concern_amended, child_protection_concern, pattern_alert, share_request."""
-    notes = services.list_for(actor(request), unread_only=unread)
-    return {"notifications": [notification_out(n) for n in notes]}
+def list_notifications(request: HttpRequest, params: Query[NotificationQuery]) -> dict[str, object]:
+    """The caller's notifications, newest first, a page at a time: `limit` of them
+    (default 100, at most 500) and `next`, the cursor to send back as `cursor` for the
+    older ones (null on the last page). Kinds: concern_recorded, concern_amended,
+    child_protection_concern, pattern_alert, share_request."""
+    found = queries.page(
+        actor(request),
+        unread=True if params.unread else None,
+        limit=params.limit,
+        cursor=params.cursor,
+    )
+    return {"notifications": [notification_out(n) for n in found.items], "next": found.next}
 
 
 @router.post("/{notification_id}/read", response={200: NotificationOut, **ERRORS})

@@ -15,7 +15,17 @@ from bairn.access.declare import policy
 from bairn.access.lookup import ASSESSMENT, CHILD, granted
 from bairn.access.policy import Action, NotVisible
 from bairn.api.main import actor
-from bairn.api.schemas import ERRORS, Day, Input, Moment, Reason, ShortText, Text, parse_id
+from bairn.api.schemas import (
+    ERRORS,
+    Day,
+    Input,
+    Moment,
+    Output,
+    Reason,
+    ShortText,
+    Text,
+    parse_id,
+)
 from bairn.api.stepup import require_fresh_otp
 from bairn.people import queries as child_queries
 from bairn.planning import pdf, pictures, queries, services
@@ -45,7 +55,7 @@ class AssessmentIn(Input):
     five_questions: dict[QuestionNumber, Text] = Field(default_factory=dict)
 
 
-class AssessmentOut(Input):
+class AssessmentOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     started_at: dt.datetime
@@ -57,7 +67,7 @@ class AssessmentOut(Input):
     five_questions: dict[str, list[dict[str, str]]]
 
 
-class AssessmentsOut(Input):
+class AssessmentsOut(Output):
     assessments: list[AssessmentOut]
 
 
@@ -200,7 +210,7 @@ class PlanIn(Input):
     contingency: Text = ""
 
 
-class ActionOut(Input):
+class ActionOut(Output):
     id: str
     description: str
     owner_id: str
@@ -211,7 +221,7 @@ class ActionOut(Input):
     status: str
 
 
-class NeedOut(Input):
+class NeedOut(Output):
     id: str
     indicators: list[str]
     description: str
@@ -220,7 +230,7 @@ class NeedOut(Input):
     actions: list[ActionOut]
 
 
-class PlanOut(Input):
+class PlanOut(Output):
     child_id: uuid.UUID
     version: int
     saved_at: dt.datetime
@@ -237,19 +247,19 @@ class PlanOut(Input):
     changes: list[str]
 
 
-class SavedOut(Input):
+class SavedOut(Output):
     version: int
     changes: list[str]
 
 
-class VersionOut(Input):
+class VersionOut(Output):
     version: int
     saved_at: dt.datetime
     saved_by: str
     changes: list[str]
 
 
-class VersionsOut(Input):
+class VersionsOut(Output):
     versions: list[VersionOut]
 
 
@@ -345,7 +355,7 @@ class MeetingIn(Input):
     actions: list[MeetingActionIn] = Field(default_factory=list, max_length=50)
 
 
-class MeetingOut(Input):
+class MeetingOut(Output):
     id: uuid.UUID
     held_on: dt.date
     attendees: list[str]
@@ -355,7 +365,7 @@ class MeetingOut(Input):
     minutes: str
 
 
-class MeetingsOut(Input):
+class MeetingsOut(Output):
     meetings: list[MeetingOut]
 
 
@@ -398,7 +408,7 @@ class IrdIn(Input):
     decisions: Reason
 
 
-class IrdOut(Input):
+class IrdOut(Output):
     id: uuid.UUID
     started_at: dt.datetime
     reason: str
@@ -415,7 +425,7 @@ class RegisterIn(Input):
     concerns: list[ShortText] = Field(min_length=1, max_length=10)
 
 
-class RegisterOut(Input):
+class RegisterOut(Output):
     id: uuid.UUID
     local_authority: str
     cppm_held_on: dt.date
@@ -423,7 +433,7 @@ class RegisterOut(Input):
     concerns: list[str]
 
 
-class ChildProtectionOut(Input):
+class ChildProtectionOut(Output):
     irds: list[IrdOut]
     registration: RegisterOut | None
 

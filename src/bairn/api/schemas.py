@@ -11,14 +11,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import Schema
+from ninja.schema import DjangoGetter
 from pydantic import (
     AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from bairn.access.policy import NotVisible
@@ -52,6 +55,26 @@ class Input(Schema):
         if field is not None and value is not None and _takes_time(field.annotation):
             _iso_text(value)
         return value
+
+
+class Output(Schema):
+    """Every response body. Documented as closed (no other fields), as an `Input` is, but
+    none of the request-side checks run on it: what we answer was stored, so it holds no
+    NUL, and its dates are dates. A dict built by a view is validated once, as it is
+    (ninja would validate a closed schema twice, the second time field by field through
+    its `DjangoGetter`); anything else (a record, a dataclass) is read through the
+    getter, as ninja does."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if type(values) is dict:
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 class StepUpIn(Input):

@@ -16,7 +16,7 @@ from bairn.agencies import queries as agency_queries
 from bairn.agencies import services
 from bairn.agencies.models import Agency, Practitioner
 from bairn.api.main import actor
-from bairn.api.schemas import ERRORS, Email, Input, Name, ShortText
+from bairn.api.schemas import ERRORS, Email, Input, Name, Output, ShortText
 from bairn.api.stepup import StepUpIn, require_fresh_otp
 from bairn.reference import AgencyKind, Role
 
@@ -28,7 +28,7 @@ class AgencyIn(Input):
     kind: AgencyKind
 
 
-class AgencyOut(Input):
+class AgencyOut(Output):
     id: uuid.UUID
     name: str
     kind: str
@@ -45,7 +45,7 @@ class PractitionerIn(StepUpIn):
     phone: str = Field(default="", max_length=40)
 
 
-class PractitionerOut(Input):
+class PractitionerOut(Output):
     id: uuid.UUID
     username: str
     full_name: str

@@ -29,6 +29,7 @@ from bairn.api.schemas import (
     ERRORS,
     Day,
     Input,
+    Output,
     Reason,
     ShortText,
     Text,
@@ -73,7 +74,7 @@ class IspIn(Input):
     key_post_holders: list[KeyPostHolders] = Field(default_factory=list, max_length=20)
 
 
-class PartyOut(Input):
+class PartyOut(Output):
     agency_id: uuid.UUID
     agency_name: str
     approved: bool
@@ -83,7 +84,7 @@ class PartyOut(Input):
     senior_information_risk_owner: str
 
 
-class IspOut(Input):
+class IspOut(Output):
     id: uuid.UUID
     title: str
     status: str
@@ -207,7 +208,7 @@ class ConsentIn(Input):
     capacity_reason: Text = ""
 
 
-class ConsentOut(Input):
+class ConsentOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     given_by: str
@@ -231,7 +232,7 @@ class ViewIn(Input):
     about: ShortText = ""
 
 
-class ViewOut(Input):
+class ViewOut(Output):
     id: uuid.UUID
     whose: str
     whose_name: str
@@ -240,7 +241,7 @@ class ViewOut(Input):
     recorded_at: dt.datetime
 
 
-class ConsentsOut(Input):
+class ConsentsOut(Output):
     consents: list[ConsentOut]
     views: list[ViewOut]
 
@@ -343,7 +344,7 @@ class CheckFilter(Input):
     urgent: bool = False
 
 
-class CheckOut(Input):
+class CheckOut(Output):
     allowed: bool
     reasons: list[str]
     isp_id: uuid.UUID | None
@@ -408,12 +409,12 @@ class DisclosureIn(StepUpIn):
     family_not_informed_reason: Text = ""
 
 
-class AwaitingOut(Input):
+class AwaitingOut(Output):
     authorisation_id: uuid.UUID
     status: Literal["awaiting_authorisation"]
 
 
-class DisclosureOut(Input):
+class DisclosureOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     from_agency_id: uuid.UUID
@@ -442,7 +443,7 @@ class DisclosureOut(Input):
     entry_ids: list[uuid.UUID]
 
 
-class DisclosuresOut(Input):
+class DisclosuresOut(Output):
     disclosures: list[DisclosureOut]
 
 
@@ -543,7 +544,7 @@ class ShareRequestIn(Input):
     urgency: ShareRequest.Urgency = ShareRequest.Urgency.ROUTINE
 
 
-class ShareRequestOut(Input):
+class ShareRequestOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     status: str
@@ -641,7 +642,7 @@ def decide_share_request(
 # --- a senior's authorisation (DOMAIN §4.4) -------------------------------------------------
 
 
-class AuthorisationOut(Input):
+class AuthorisationOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     status: str
@@ -661,7 +662,7 @@ class AuthorisationOut(Input):
     disclosure_id: uuid.UUID | None
 
 
-class AuthorisationsOut(Input):
+class AuthorisationsOut(Output):
     authorisations: list[AuthorisationOut]
 
 
@@ -728,7 +729,7 @@ def decide_authorisation(
 # --- transparency and review ---------------------------------------------------------------
 
 
-class HeldByOut(Input):
+class HeldByOut(Output):
     id: uuid.UUID
     name: str
     # The caller's own agency's entries the family may be shown; null for another agency,
@@ -736,14 +737,14 @@ class HeldByOut(Input):
     entries: int | None
 
 
-class ChildRefOut(Input):
+class ChildRefOut(Output):
     id: uuid.UUID
     given_name: str
     family_name: str
     date_of_birth: dt.date
 
 
-class TransparencyEntryOut(Input):
+class TransparencyEntryOut(Output):
     id: uuid.UUID
     occurred_at: dt.datetime
     agency_name: str
@@ -755,7 +756,7 @@ class TransparencyEntryOut(Input):
     action_taken: str
 
 
-class TransparencyDisclosureOut(Input):
+class TransparencyDisclosureOut(Output):
     id: uuid.UUID
     date: dt.date
     from_agency: str
@@ -774,7 +775,7 @@ class TransparencyDisclosureOut(Input):
     )
 
 
-class TransparencyOut(Input):
+class TransparencyOut(Output):
     child: ChildRefOut
     prepared_by_agency: str
     held_by: list[HeldByOut]
@@ -844,7 +845,7 @@ def transparency(request: HttpRequest, child_id: str) -> dict[str, object]:
     }
 
 
-class ReviewDisclosureOut(Input):
+class ReviewDisclosureOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     to_agency: str
@@ -856,7 +857,7 @@ class ReviewDisclosureOut(Input):
     justification: str
 
 
-class ReviewBreakGlassOut(Input):
+class ReviewBreakGlassOut(Output):
     id: uuid.UUID
     child_id: uuid.UUID
     practitioner: str
@@ -864,7 +865,7 @@ class ReviewBreakGlassOut(Input):
     started_at: dt.datetime
 
 
-class ReviewQueueOut(Input):
+class ReviewQueueOut(Output):
     disclosures: list[ReviewDisclosureOut]
     break_glass: list[ReviewBreakGlassOut]
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
-from bairn.access.policy import current_assignee, visible_entries
+from bairn.access.policy import visible_entries
 from bairn.agencies.models import Assignment, Involvement, Practitioner
 from bairn.agencies.services import involve
 from bairn.chronology.models import Concern
 from bairn.notify.models import Notification
-from bairn.notify.services import notify
+from bairn.notify.services import notify, notify_all, to_email
 from bairn.people.models import Child
 from bairn.reference import Impact, Role, Significance
 
@@ -32,16 +33,80 @@ def may_read(recipient: Practitioner, entry: Concern) -> bool:
     return Concern.objects.filter(pk=entry.pk).filter(visible_entries(recipient)).exists()
 
 
+def readers(entry: Concern, people: Sequence[Practitioner]) -> set[uuid.UUID]:
+    """Which of these people may open the entry: `may_read` for each, in one statement
+    (the same policy filter, one column a person), after their roles in another."""
+    people = [p for p in people if p.agency_id is not None]
+    if not people:
+        return set()
+    _load_roles(people)
+    columns = {
+        f"reads_{i}": ExpressionWrapper(visible_entries(p), output_field=BooleanField())
+        for i, p in enumerate(people)
+    }
+    row = Concern.objects.filter(pk=entry.pk).values(**columns).first() or {}
+    return {p.pk for i, p in enumerate(people) if row.get(f"reads_{i}")}
+
+
+def _load_roles(people: Sequence[Practitioner]) -> None:
+    """Each person's roles (Practitioner.roles) in one statement rather than one each."""
+    missing = [p for p in people if "roles" not in p.__dict__]
+    if not missing:
+        return
+    names: dict[uuid.UUID, set[str]] = {p.pk: set() for p in missing}
+    through = Practitioner.groups.through
+    for person_id, name in through.objects.filter(practitioner_id__in=list(names)).values_list(
+        "practitioner_id", "group__name"
+    ):
+        names[person_id].add(name)
+    for person in missing:
+        person.__dict__["roles"] = frozenset(names[person.pk])
+
+
+def full_name(given_name: str, family_name: str) -> str:
+    """A child's name as notifications give it."""
+    return f"{given_name} {family_name}"
+
+
 def _child_name(child_id: uuid.UUID) -> str:
     child = Child.objects.filter(pk=child_id).only("given_name", "family_name").first()
-    return f"{child.given_name} {child.family_name}" if child else "a child"
+    return full_name(child.given_name, child.family_name) if child else "a child"
 
 
-def concern_text(recipient: Practitioner, entry: Concern, child_name: str, *, verb: str) -> str:
+def assignees(child_id: uuid.UUID) -> tuple[Practitioner | None, Practitioner | None]:
+    """The child's Named Person and Lead Professional, in one statement (as
+    `current_assignee` finds each: the earliest current assignment of the kind)."""
+    found: dict[str, Practitioner] = {}
+    for assignment in (
+        Assignment.objects.filter(
+            child_ref=child_id,
+            kind__in=(Assignment.Kind.NAMED_PERSON, Assignment.Kind.LEAD_PROFESSIONAL),
+            ended_at__isnull=True,
+        )
+        .select_related("practitioner__agency")
+        .order_by("started_at", "pk")
+    ):
+        found.setdefault(assignment.kind, assignment.practitioner)
+    return (
+        found.get(Assignment.Kind.NAMED_PERSON),
+        found.get(Assignment.Kind.LEAD_PROFESSIONAL),
+    )
+
+
+def concern_text(
+    recipient: Practitioner,
+    entry: Concern,
+    child_name: str,
+    *,
+    verb: str,
+    readable: bool | None = None,
+) -> str:
     significance = Significance(entry.significance).label.lower()
     who = f"{entry.recorded_by.display_name} ({entry.agency.name})"
     when = timezone.localtime(entry.occurred_at).strftime("%d %B %Y")
-    if may_read(recipient, entry):
+    if readable is None:
+        readable = may_read(recipient, entry)
+    if readable:
         return (
             f"{child_name}: {who} {verb} a concern of {significance} significance: {entry.summary}"
         )
@@ -62,16 +127,26 @@ def _data(entry: Concern) -> dict[str, object]:
     }
 
 
-def announce(entry: Concern, *, amended: bool = False, escalated: bool = False) -> None:
+def announce(
+    entry: Concern,
+    *,
+    amended: bool = False,
+    escalated: bool = False,
+    child_name: str | None = None,
+) -> list[str]:
     """Tell the child's Named Person and Lead Professional of a concern; a child protection
-    concern at once to the Named Person and the recording agency's seniors (DOMAIN §5)."""
+    concern at once to the Named Person and the recording agency's seniors (DOMAIN §5).
+
+    In the request, so the designated lead hears at once, in few statements: both
+    assignees in one, who may read the entry in one, the notifications in one (their
+    e-mail is left to the caller's task: the ids to e-mail are returned). `child_name` is
+    the child's name when the caller has it."""
     child_id = entry.child_ref
-    name = _child_name(child_id)
+    name = child_name if child_name is not None else _child_name(child_id)
     child_protection = entry.significance == Significance.CHILD_PROTECTION and (
         escalated or not amended
     )
-    named = current_assignee(child_id, Assignment.Kind.NAMED_PERSON)
-    lead = current_assignee(child_id, Assignment.Kind.LEAD_PROFESSIONAL)
+    named, lead = assignees(child_id)
     recipients: dict[uuid.UUID, tuple[Practitioner, str]] = {}
     kind = Notification.Kind.CONCERN_AMENDED if amended else Notification.Kind.CONCERN_RECORDED
     for person in (named, lead):
@@ -98,15 +173,25 @@ def announce(entry: Concern, *, amended: bool = False, escalated: bool = False) 
                 by=entry.recorded_by,
             )
             recipients[senior.pk] = (senior, Notification.Kind.CHILD_PROTECTION_CONCERN)
+    if not recipients:
+        return []
     verb = "amended" if amended else "recorded"
-    for person, note_kind in recipients.values():
-        notify(
-            person,
-            note_kind,
-            concern_text(person, entry, name, verb=verb),
-            child_id=child_id,
-            data=_data(entry),
-        )
+    # Asked after the seniors are involved, as each notification's text was before.
+    may = readers(entry, [person for person, _ in recipients.values()])
+    notes = notify_all(
+        [
+            (
+                person,
+                note_kind,
+                concern_text(person, entry, name, verb=verb, readable=person.pk in may),
+            )
+            for person, note_kind in recipients.values()
+        ],
+        child_id=child_id,
+        data=_data(entry),
+        email=False,
+    )
+    return to_email(notes)
 
 
 @dataclass(frozen=True)
@@ -148,10 +233,22 @@ def check_pattern(child_id: uuid.UUID) -> Notification | None:
     """Alert the Named Person when concerns add up (DOMAIN §5): counts only.
 
     A new alert is sent when the pattern first appears in the window, and again when a
-    new kind of trigger joins it; not for every concern after."""
-    named = current_assignee(child_id, Assignment.Kind.NAMED_PERSON)
-    if named is None:
+    new kind of trigger joins it; not for every concern after. Runs as a task after the
+    concern (bairn.tasks.work.check_pattern), in a transaction."""
+    assignment = (
+        Assignment.objects.filter(
+            child_ref=child_id, kind=Assignment.Kind.NAMED_PERSON, ended_at__isnull=True
+        )
+        .select_related("practitioner__agency")
+        # Two checks of one child at once (two workers) take turns, so that the second
+        # sees the first's alert and does not send it again.
+        .select_for_update(of=("self",))
+        .order_by("started_at", "pk")
+        .first()
+    )
+    if assignment is None:
         return None
+    named = assignment.practitioner
     now = timezone.now()
     pattern = pattern_for(child_id, named, now)
     if not pattern.triggers:

@@ -21,7 +21,8 @@ class ImmutableRecord(Exception):
 
 class Concern(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    child_ref = models.UUIDField(db_index=True)
+    # Indexed below, first of two indexes (a third on it alone would only repeat them).
+    child_ref = models.UUIDField()
     # The agency that recorded it is its data controller.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="concerns")
     recorded_by = models.ForeignKey(
@@ -45,7 +46,15 @@ class Concern(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "recorded_at"]
-        indexes = [models.Index(fields=["child_ref", "agency", "occurred_at"])]
+        indexes = [
+            # One agency's entries about a child (sharing, releases, the team's view).
+            models.Index(fields=["child_ref", "agency", "occurred_at"]),
+            # A child's chronology in date order, and a period of it (from/to, the
+            # pattern check's window): read in index order, no sort.
+            models.Index(
+                fields=["child_ref", "occurred_at", "recorded_at"], name="concern_child_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.summary[:40]}"
@@ -64,7 +73,10 @@ class Concern(models.Model):
 
 
 class ConcernIndicator(models.Model):
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="indicators")
+    # Looked up by the unique (concern, indicator) index: no second index on concern.
+    concern = models.ForeignKey(
+        Concern, on_delete=models.PROTECT, related_name="indicators", db_index=False
+    )
     indicator = models.CharField(max_length=20, choices=Indicator.choices)
 
     class Meta:

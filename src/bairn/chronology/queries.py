@@ -6,8 +6,9 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from bairn.access.policy import (
     Action,
@@ -17,7 +18,7 @@ from bairn.access.policy import (
     visible_because,
     visible_entries,
 )
-from bairn.agencies.models import Practitioner
+from bairn.agencies.models import Agency, Practitioner
 from bairn.chronology.models import Concern, ConcernIndicator
 from bairn.errors import Invalid
 from bairn.people.models import Child
@@ -31,9 +32,56 @@ class Seen:
 
 
 def _with_relations(qs: QuerySet[Concern]) -> QuerySet[Concern]:
-    return qs.select_related("agency", "recorded_by", "amended_by").prefetch_related(
-        Prefetch("indicators", queryset=ConcernIndicator.objects.order_by("id"))
+    """Entries with what is shown of them: agency, recorder, indicators, and the id of
+    the entry that supersedes each (`superseded_by_id`; not that whole entry)."""
+    return (
+        qs.select_related("agency", "recorded_by")
+        .annotate(superseded_by_id=F("amended_by"))
+        .prefetch_related(Prefetch("indicators", queryset=ConcernIndicator.objects.order_by("id")))
     )
+
+
+def _visible(
+    actor: Practitioner,
+    child_id: uuid.UUID,
+    *,
+    indicators: Sequence[str] = (),
+    significance: Sequence[str] = (),
+    impact: Sequence[str] = (),
+    agency_id: uuid.UUID | None = None,
+    date_from: dt.datetime | None = None,
+    date_to: dt.datetime | None = None,
+    include_superseded: bool = False,
+) -> QuerySet[Concern]:
+    """The entries of the chronology this actor may see, filtered, in date order: checked
+    and audited once, whichever form the caller reads them in."""
+    if date_from and date_to and date_from > date_to:
+        raise Invalid({"from": "The start of the period is after its end."})
+    authorize(actor, Action.CHRONOLOGY_READ, child_id=child_id, object=f"child:{child_id}")
+    qs = Concern.objects.filter(child_ref=child_id).filter(visible_entries(actor, child_id))
+    if not include_superseded:
+        # NOT EXISTS, not `amended_by__isnull` (a LEFT JOIN that PostgreSQL may answer by
+        # walking the whole amends index): one probe of that index per entry.
+        qs = qs.filter(~Exists(Concern.objects.filter(amends_id=OuterRef("pk"))))
+    if indicators:
+        qs = qs.filter(
+            Exists(
+                ConcernIndicator.objects.filter(
+                    concern_id=OuterRef("pk"), indicator__in=list(indicators)
+                )
+            )
+        )
+    if significance:
+        qs = qs.filter(significance__in=list(significance))
+    if impact:
+        qs = qs.filter(impact__in=list(impact))
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    if date_from:
+        qs = qs.filter(occurred_at__gte=date_from)
+    if date_to:
+        qs = qs.filter(occurred_at__lt=date_to)
+    return qs.order_by("occurred_at", "recorded_at")
 
 
 def chronology(
@@ -49,27 +97,140 @@ def chronology(
     include_superseded: bool = False,
 ) -> list[Seen]:
     """The multi-agency chronology as this actor may see it, in date order (DOMAIN §2)."""
-    if date_from and date_to and date_from > date_to:
-        raise Invalid({"from": "The start of the period is after its end."})
-    authorize(actor, Action.CHRONOLOGY_READ, child_id=child_id, object=f"child:{child_id}")
-    qs = Concern.objects.filter(child_ref=child_id).filter(visible_entries(actor))
-    if not include_superseded:
-        qs = qs.filter(amended_by__isnull=True)
-    if indicators:
-        qs = qs.filter(indicators__indicator__in=list(indicators)).distinct()
-    if significance:
-        qs = qs.filter(significance__in=list(significance))
-    if impact:
-        qs = qs.filter(impact__in=list(impact))
-    if agency_id:
-        qs = qs.filter(agency_id=agency_id)
-    if date_from:
-        qs = qs.filter(occurred_at__gte=date_from)
-    if date_to:
-        qs = qs.filter(occurred_at__lt=date_to)
-    entries = _with_relations(qs).order_by("occurred_at", "recorded_at")
+    qs = _visible(
+        actor,
+        child_id,
+        indicators=indicators,
+        significance=significance,
+        impact=impact,
+        agency_id=agency_id,
+        date_from=date_from,
+        date_to=date_to,
+        include_superseded=include_superseded,
+    )
     disclosures = entry_disclosures(actor, child_id)
-    return [Seen(e, visible_because(actor, e, disclosures)) for e in entries]
+    return [Seen(e, visible_because(actor, e, disclosures)) for e in _with_relations(qs)]
+
+
+# The columns of an entry the API answers with (api/concerns.py ConcernOut); the names of
+# its agency and recorder are looked up once for all the entries.
+ENTRY_COLUMNS = (
+    "id",
+    "child_ref",
+    "occurred_at",
+    "recorded_at",
+    "agency_id",
+    "recorded_by_id",
+    "summary",
+    "detail",
+    "source",
+    "impact",
+    "significance",
+    "action_taken",
+    "restricted",
+    "withheld_from_family",
+    "withheld_reason",
+    "amends_id",
+    "amendment_reason",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    """What `visible_because` reads of an entry, for a row that is not a model instance."""
+
+    pk: uuid.UUID
+    agency_id: uuid.UUID
+
+
+def chronology_entries(
+    actor: Practitioner,
+    child_id: uuid.UUID,
+    *,
+    indicators: Sequence[str] = (),
+    significance: Sequence[str] = (),
+    impact: Sequence[str] = (),
+    agency_id: uuid.UUID | None = None,
+    date_from: dt.datetime | None = None,
+    date_to: dt.datetime | None = None,
+    include_superseded: bool = False,
+) -> list[dict[str, Any]]:
+    """The same chronology as `chronology()`, as the API answers it: one dict an entry
+    with exactly the fields of an entry (API.md), and no model instances. Read in five
+    queries whatever its length: the entries; the indicators of the child's entries (one
+    join on the child: at national scale cheaper than a subquery for each entry, or a
+    list of hundreds of ids); the disclosures that let the actor see them; the names of
+    their agencies, and of their recorders (looked up by id, not joined: a plan never
+    reads the whole practitioner table)."""
+    qs = _visible(
+        actor,
+        child_id,
+        indicators=indicators,
+        significance=significance,
+        impact=impact,
+        agency_id=agency_id,
+        date_from=date_from,
+        date_to=date_to,
+        include_superseded=include_superseded,
+    )
+    columns: dict[str, Any] = {}
+    if include_superseded:
+        columns["superseded"] = F("amended_by")  # otherwise none of them is superseded
+    rows = list(qs.values(*ENTRY_COLUMNS, **columns))
+    codes = indicator_codes(child_id)
+    disclosures = entry_disclosures(actor, child_id)
+    agencies = dict(
+        Agency.objects.filter(pk__in={r["agency_id"] for r in rows}).values_list("pk", "name")
+    )
+    people = {
+        pk: full_name or username
+        for pk, full_name, username in Practitioner.objects.filter(
+            pk__in={r["recorded_by_id"] for r in rows}
+        ).values_list("pk", "full_name", "username")
+    }
+    return [
+        {
+            "id": row["id"],
+            "child_id": row["child_ref"],
+            "occurred_at": row["occurred_at"],
+            "recorded_at": row["recorded_at"],
+            "agency_id": row["agency_id"],
+            "agency_name": agencies[row["agency_id"]],
+            "recorded_by": people[row["recorded_by_id"]],
+            "recorded_by_id": row["recorded_by_id"],
+            "summary": row["summary"],
+            "detail": row["detail"],
+            "source": row["source"],
+            "indicators": codes.get(row["id"], []),
+            "impact": row["impact"],
+            "significance": row["significance"],
+            "action_taken": row["action_taken"],
+            "restricted": row["restricted"],
+            "withheld_from_family": row["withheld_from_family"],
+            "withheld_reason": row["withheld_reason"],
+            "amends": row["amends_id"],
+            "amendment_reason": row["amendment_reason"],
+            "superseded_by": row.get("superseded"),
+            "visible_because": visible_because(
+                actor, cast("Concern", _Ref(row["id"], row["agency_id"])), disclosures
+            ),
+        }
+        for row in rows
+    ]
+
+
+def indicator_codes(child_id: uuid.UUID) -> dict[uuid.UUID, list[str]]:
+    """The indicators of each of the child's entries, in the order they were recorded, in
+    one query."""
+    codes: dict[uuid.UUID, list[str]] = {}
+    pairs = (
+        ConcernIndicator.objects.filter(concern__child_ref=child_id)
+        .order_by("id")
+        .values_list("concern_id", "indicator")
+    )
+    for concern_id, code in pairs:
+        codes.setdefault(concern_id, []).append(code)
+    return codes
 
 
 def concern(actor: Practitioner, concern_id: uuid.UUID) -> tuple[Seen, list[Concern]]:
@@ -81,7 +242,9 @@ def concern(actor: Practitioner, concern_id: uuid.UUID) -> tuple[Seen, list[Conc
     cursor = found.amends_id
     # Someone who only recorded sees the versions they recorded, nothing more (§4.1).
     involved = bool(involvement_bases(actor, found.child_ref))
-    visible = Concern.objects.filter(visible_entries(actor) if involved else own_entries(actor))
+    visible = Concern.objects.filter(
+        visible_entries(actor, found.child_ref) if involved else own_entries(actor)
+    )
     while cursor is not None:
         previous = _with_relations(visible.filter(pk=cursor)).first()
         if previous is None:

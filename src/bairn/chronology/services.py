@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bairn.access.policy import Action, authorize
-from bairn.agencies.models import Practitioner
+from bairn.agencies.models import Agency, Practitioner
 from bairn.audit import services as audit
 from bairn.chronology import alerts
 from bairn.chronology.models import Concern, ConcernIndicator
@@ -19,6 +19,7 @@ from bairn.errors import Conflict, Invalid
 from bairn.people.models import Child
 from bairn.reference import SIGNIFICANCE_RANK, Indicator
 from bairn.sharing.services import extend_to_amendment
+from bairn.tasks import work
 
 # A device clock a little ahead of ours is not a future event.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -35,9 +36,17 @@ def _validate(
     withheld_from_family: bool,
     withheld_reason: str,
     child_id: uuid.UUID,
-) -> list[str]:
+) -> tuple[list[str], str]:
+    """The indicators in their order, and the child's name for the notifications (read
+    here with the date of birth, in one statement)."""
     errors: dict[str, str] = {}
-    born = Child.objects.filter(pk=child_id).values_list("date_of_birth", flat=True).first()
+    child = (
+        Child.objects.filter(pk=child_id)
+        .values_list("date_of_birth", "given_name", "family_name")
+        .first()
+    )
+    born = child[0] if child is not None else None
+    name = alerts.full_name(child[1], child[2]) if child is not None else "a child"
     if timezone.is_naive(occurred_at):
         errors["occurred_at"] = "Give the time with its offset, e.g. 2026-06-26T09:10:00+01:00."
     elif occurred_at > timezone.now() + CLOCK_SKEW:
@@ -61,7 +70,7 @@ def _validate(
         )
     if errors:
         raise Invalid(errors)
-    return ordered
+    return ordered, name
 
 
 def record_concern(
@@ -85,9 +94,10 @@ def record_concern(
     practitioner of an agency that knows the child may record without being involved,
     and then sees their own entries only; recording makes nobody involved. The Named
     Person, Lead Professional and, for child protection, the agency's seniors are told
-    (§5); the pattern is checked (§5). `recorded_at` is for imports only."""
+    (§5) at once; the pattern is checked (§5) by a task queued with the entry, as its
+    e-mails are (DEVELOPERS "Background work"). `recorded_at` is for imports only."""
     authorize(actor, Action.CONCERN_CREATE, child_id=child_id, object=f"child:{child_id}")
-    ordered = _validate(
+    ordered, name = _validate(
         occurred_at=occurred_at,
         summary=summary,
         indicators=indicators,
@@ -124,19 +134,30 @@ def record_concern(
             # or protected it is; the entry is named by its id.
             record_agencies=[entry.agency_id],
         )
-        alerts.announce(entry)
-        alerts.check_pattern(child_id)
+        emails = alerts.announce(entry, child_name=name)
+        work.after_concern.enqueue(str(child_id), emails)
     return entry
 
 
 def _create(
     actor: Practitioner, child_id: uuid.UUID, *, indicators: list[str], **fields: Any
 ) -> Concern:
+    """The new entry, with what the notifications and the response read of it already at
+    hand rather than read back: its agency and recorder, its indicators, and that nothing
+    supersedes it yet."""
     entry = Concern.objects.create(child_ref=child_id, recorded_by=actor, **fields)
-    ConcernIndicator.objects.bulk_create(
+    rows = ConcernIndicator.objects.bulk_create(
         [ConcernIndicator(concern=entry, indicator=code) for code in indicators]
     )
-    return Concern.objects.select_related("agency", "recorded_by").get(pk=entry.pk)
+    agency = actor.agency if actor.agency_id == entry.agency_id else None
+    entry.agency = agency if agency is not None else Agency.objects.get(pk=entry.agency_id)
+    # The indicators as prefetch_related would leave them (Concern.indicator_codes).
+    cached = entry.indicators.all()
+    cached._result_cache = rows
+    setattr(cached, "_prefetch_done", True)  # noqa: B010
+    setattr(entry, "_prefetched_objects_cache", {"indicators": cached})  # noqa: B010
+    Concern._meta.get_field("amended_by").set_cached_value(entry, None)
+    return entry
 
 
 AMENDABLE = (
@@ -181,7 +202,7 @@ def amend_concern(
     values.update({k: v for k, v in changes.items() if v is not None})
     if not values["withheld_from_family"]:
         values["withheld_reason"] = ""
-    ordered = _validate(
+    ordered, name = _validate(
         occurred_at=values["occurred_at"],
         summary=values["summary"],
         indicators=values["indicators"],
@@ -213,8 +234,8 @@ def amend_concern(
                 record_agencies=[entry.agency_id],
             )
             extend_to_amendment(old, entry)
-            alerts.announce(entry, amended=True, escalated=escalated)
-            alerts.check_pattern(old.child_ref)
+            emails = alerts.announce(entry, amended=True, escalated=escalated, child_name=name)
+            work.after_concern.enqueue(str(old.child_ref), emails)
     except IntegrityError as exc:  # two amendments of one entry at once
         raise Conflict("This entry has just been amended by someone else.", field="id") from exc
     return entry

@@ -28,8 +28,9 @@ class Notification(models.Model):
         ASSIGNED = "assigned", "Assigned to a child"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Indexed first in the pages' indexes below: no index of its own.
     recipient = models.ForeignKey(
-        Practitioner, on_delete=models.CASCADE, related_name="notifications"
+        Practitioner, on_delete=models.CASCADE, related_name="notifications", db_index=False
     )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     child_ref = models.UUIDField(null=True, blank=True, db_index=True)
@@ -41,7 +42,17 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "-created_at"])]
+        # Each page of a recipient's list (bairn.notify.queries.page) is a range scan of
+        # one of these, newest first, at any size of their history; the unread ones,
+        # which every page's menu counts, have their own.
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notify_page_idx"),
+            models.Index(
+                fields=["recipient", "-created_at", "-id"],
+                name="notify_unread_page_idx",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"

@@ -120,6 +120,8 @@ def stores() -> list[Store]:
     """Both stores, the transactional ("default", with the audit) first."""
     found = []
     for alias in settings.DATABASES:
+        if alias in settings.BAIRN_REPLICAS.values():
+            continue  # a replica is a copy of a store, not a store (docs/scaling.md)
         connection = connections[alias]
         vendor = connection.vendor
         if vendor not in (SQLITE, POSTGRESQL):

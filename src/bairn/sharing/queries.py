@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -23,8 +25,9 @@ from bairn.access.policy import (
 from bairn.agencies.models import Agency, Involvement, Practitioner
 from bairn.audit import log as audit_log
 from bairn.audit.log import Logged
-from bairn.chronology.models import Concern
+from bairn.chronology.models import Concern, ConcernIndicator
 from bairn.people.models import Child, Person
+from bairn.people.services import held_child
 from bairn.sharing.models import Authorisation, Consent, Disclosure, Isp, ShareRequest, View
 
 
@@ -154,12 +157,28 @@ def review_queue(actor: Practitioner) -> ReviewQueue:
     )
 
 
+@dataclass(frozen=True)
+class ReportEntry:
+    """An entry as the transparency report shows it: the columns it needs, read as
+    values (a report lists hundreds), with the names a Concern gives them."""
+
+    pk: uuid.UUID
+    occurred_at: dt.datetime
+    agency: Agency
+    summary: str
+    action_taken: str
+    indicator_codes: list[str]
+    impact: str
+    significance: str
+    source: str
+
+
 @dataclass
 class Transparency:
     child: Child
     agency: Agency
     held_by: list[dict[str, object]]
-    entries: list[Concern]
+    entries: list[ReportEntry]
     disclosures: list[Disclosure]
     withheld_count: int
     withheld_disclosures_count: int
@@ -178,10 +197,14 @@ def third_party_redactor(child_id: uuid.UUID) -> Callable[[str], str]:
     """Removes the names of the people recorded around the child from text meant for the
     family (DOMAIN §4.8: nothing about other people). Free text can name anyone, so
     information governance still reads the report before it is released."""
-    child = Child.objects.get(pk=child_id)
+    return _redactor(held_child(child_id))
+
+
+def _redactor(child: Child) -> Callable[[str], str]:
     own = {child.given_name.casefold(), child.family_name.casefold()}
     names: set[str] = set()
-    for person in Person.objects.filter(relationships__child_id=child_id):
+    around = Person.objects.filter(relationships__child_id=child.pk)
+    for person in around.only("given_name", "family_name"):
         full = f"{person.given_name} {person.family_name}".strip()
         names.update(n for n in (full, person.given_name, person.family_name) if len(n) >= 2)
     # The child's own names stay: a mother's surname is often the child's too.
@@ -210,23 +233,55 @@ def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
     authorize(actor, Action.TRANSPARENCY_READ, child_id=child_id, object=f"child:{child_id}")
     assert actor.agency is not None
     agency = actor.agency
-    child = Child.objects.get(pk=child_id)
+    child = held_child(child_id)
+    # A fixed number of queries whatever the size of the report: no query per entry or
+    # per disclosure, and the entries read as values, not model instances.
     current = Concern.objects.filter(child_ref=child_id, amended_by__isnull=True)
-    shown = current.filter(withheld_from_family=False, restricted=False)
-    own = current.filter(agency=agency)
+    for_family = Q(withheld_from_family=False, restricted=False)
+    shown = current.filter(for_family)
     own_shown = shown.filter(agency=agency)
     held = (
         shown.values("agency_id", "agency__name")
         .annotate(entries=Count("id"))
         .order_by("agency__name")
     )
-    disclosures = Disclosure.objects.filter(child_ref=child_id).filter(
-        Q(from_agency=agency) | Q(to_agency=agency)
+    own = current.filter(agency=agency).aggregate(
+        all=Count("id"), shown=Count("id", filter=for_family)
     )
-    hidden = Q(family_informed=Disclosure.FamilyInformed.NOT_INFORMED)
-    shown_disclosures = list(
-        disclosures.exclude(hidden).select_related("from_agency", "to_agency", "consent")
+    codes: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for concern_id, code in (
+        ConcernIndicator.objects.filter(concern__in=own_shown.values("pk"))
+        .order_by("id")
+        .values_list("concern_id", "indicator")
+    ):
+        codes[concern_id].append(code)
+    entries = [
+        ReportEntry(
+            pk=pk,
+            occurred_at=occurred_at,
+            agency=agency,
+            summary=summary,
+            action_taken=action_taken,
+            indicator_codes=codes.get(pk, []),
+            impact=impact,
+            significance=significance,
+            source=source,
+        )
+        for pk, occurred_at, summary, action_taken, impact, significance, source in (
+            own_shown.values_list(
+                "pk", "occurred_at", "summary", "action_taken", "impact", "significance", "source"
+            )
+        )
+    ]
+    # The agency's disclosures in one query; those the family is not to be told of are
+    # only counted.
+    every_disclosure = list(
+        Disclosure.objects.filter(child_ref=child_id)
+        .filter(Q(from_agency=agency) | Q(to_agency=agency))
+        .select_related("from_agency", "to_agency", "consent")
     )
+    hidden = Disclosure.FamilyInformed.NOT_INFORMED
+    shown_disclosures = [d for d in every_disclosure if d.family_informed != hidden]
     return Transparency(
         child=child,
         agency=agency,
@@ -239,11 +294,11 @@ def transparency(actor: Practitioner, child_id: uuid.UUID) -> Transparency:
             }
             for h in held
         ],
-        entries=list(own_shown.select_related("agency").prefetch_related("indicators")),
+        entries=entries,
         disclosures=shown_disclosures,
-        withheld_count=own.count() - own_shown.count(),
-        withheld_disclosures_count=disclosures.filter(hidden).count(),
-        redact=third_party_redactor(child_id),
+        withheld_count=own["all"] - own["shown"],
+        withheld_disclosures_count=len(every_disclosure) - len(shown_disclosures),
+        redact=_redactor(child),
         logged=audit_log.logged(Action.DISCLOSE, (f"disclosure:{d.pk}" for d in shown_disclosures)),
     )
 

@@ -30,8 +30,8 @@ from bairn.chronology.models import Concern
 from bairn.errors import Conflict, Invalid
 from bairn.notify.models import Notification
 from bairn.notify.services import notify
-from bairn.people.models import Child, ChildRelationship
-from bairn.people.services import age_on, decided_by, parent_deciding
+from bairn.people.models import ChildRelationship
+from bairn.people.services import age_on, decided_by, held_child, parent_deciding
 from bairn.reference import (
     Category,
     LawfulBasis,
@@ -227,7 +227,7 @@ def record_consent(
     understand with the reason recorded; otherwise a person with parental responsibility.
     A family friend cannot, however much they care for the child."""
     authorize(actor, Action.CONSENT_RECORD, child_id=child_id, object=f"child:{child_id}")
-    child = Child.objects.get(pk=child_id)
+    child = held_child(child_id)
     errors: dict[str, str] = {}
     person_ref: uuid.UUID | None = None
     if given_by == "child":

@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     from bairn.chronology.models import Concern
 
 
-def visible_entries(actor: Practitioner) -> Q:
+def visible_entries(actor: Practitioner, child_id: uuid.UUID | None = None) -> Q:
     """Which chronology entries the actor may see, for a child they are involved with
     (DOMAIN §4.3): their own agency's entries (restricted ones only for the recorder and
     the agency's seniors), and entries another agency disclosed to theirs while the
-    disclosure is in force. Callers must check involvement with the child first."""
+    disclosure is in force. Callers must check involvement with the child first; a
+    caller reading one child's entries names the child, so that only that child's
+    disclosures are looked at."""
     from bairn.sharing.engine import disclosed_to
 
     if actor.agency_id is None:
@@ -36,7 +38,7 @@ def visible_entries(actor: Practitioner) -> Q:
     own = Q(agency_id=actor.agency_id)
     if not actor.has_role(Role.SENIOR):
         own &= Q(restricted=False) | Q(recorded_by=actor)
-    return own | disclosed_to(actor.agency_id)
+    return own | disclosed_to(actor.agency_id, child_id)
 
 
 def visible_because(

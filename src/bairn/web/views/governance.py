@@ -14,7 +14,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -155,39 +154,34 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        return 1
-    return min(max(number, 1), audit_queries.MAX_EVENTS // PER_PAGE)
-
-
 @dataclass(frozen=True)
 class _Search:
-    """The audit search a request asks for: its filters and the events they find."""
+    """The audit search a request asks for: its filters and the events they find, and
+    the cursor of the older events when more follow."""
 
     filters: AuditFilterForm
     found: list[AuditEvent]
+    older: str | None = None
 
 
-def _search(request: HttpRequest, me: Practitioner, limit: int) -> _Search:
+def _search(
+    request: HttpRequest, me: Practitioner, limit: int, cursor: str | None = None
+) -> _Search:
     """The viewer's query, shared by the page and its CSV export: the same filters, the
-    same policy answer, bairn.audit.queries.events deciding which events and auditing
-    this reading of them."""
+    same policy answer, bairn.audit.queries.events_page deciding which events and
+    auditing this reading of them."""
     if not decide(me, Action.AUDIT_READ).allowed:
         # Nothing of the audit, not even which actions it holds, before the policy's
         # answer (authorize records the refusal and raises it).
         authorize(me, Action.AUDIT_READ, object="audit")
-    filters = AuditFilterForm(request.GET or None, actions=audit_queries.actions_seen())
-    found: list[AuditEvent] = []
+    filters = AuditFilterForm(_filters_of(request) or None, actions=audit_queries.actions_seen())
     if filters.is_bound and not filters.is_valid():
         # No events for filters that make no sense, but the same policy answer.
         authorize(me, Action.AUDIT_READ, object="audit")
-        return _Search(filters, found)
+        return _Search(filters, [])
     data = filters.cleaned_data if filters.is_bound else {}
     try:
-        found = audit_queries.events(
+        found = audit_queries.events_page(
             me,
             child_id=data.get("child"),
             who=(data.get("actor") or "").strip() or None,
@@ -198,47 +192,53 @@ def _search(request: HttpRequest, me: Practitioner, limit: int) -> _Search:
             action=data.get("action") or None,
             outcome=data.get("outcome") or None,
             limit=limit,
+            cursor=cursor,
         )
     except Invalid as error:
         show_errors(filters, error)
-    return _Search(filters, found)
+        return _Search(filters, [])
+    return _Search(filters, found.items, found.next)
+
+
+def _filters_of(request: HttpRequest) -> Any:
+    """The filters of this request, without the page's cursor."""
+    query = request.GET.copy()
+    query.pop("older", None)
+    query.pop("page", None)  # the page numbers links used to carry
+    return query
 
 
 def _filter_query(request: HttpRequest) -> str:
-    """The filters of this request as a query string, without the page number."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    """The filters of this request as a query string, without the page's cursor."""
+    return str(_filters_of(request).urlencode())
 
 
 @page(Action.AUDIT_READ, lookup=QUERY)
 def audit_viewer(request: HttpRequest) -> HttpResponse:
     """Every read and write the viewer answers for, allowed and refused, newest first
-    (DOMAIN §4.7), each as a sentence (bairn.audit.wording): bairn.audit.queries.events
-    decides which, and audits this reading."""
+    (DOMAIN §4.7), each as a sentence (bairn.audit.wording): bairn.audit.queries decides
+    which, and audits this reading. A page of PER_PAGE at a time, the older ones by the
+    cursor the page links to (bairn.pagination): as quick far back as at the start."""
     me = signed_in(request)
-    number = _page_number(request)
-    # events() has no offset: ask for this page and one more event, to know whether
-    # another page follows.
-    search = _search(request, me, min(number * PER_PAGE + 1, audit_queries.MAX_EVENTS))
-    events_page = Paginator(search.found, PER_PAGE).get_page(number)
-    rows = _audit_rows(me, list(events_page.object_list))
+    cursor = request.GET.get("older") or None
+    if cursor is not None and not audit_queries.is_cursor(cursor):
+        # A mangled link: the newest page instead, said plainly.
+        messages.info(request, "That page of events could not be found: these are the newest.")
+        cursor = None
+    search = _search(request, me, PER_PAGE, cursor)
+    rows = _audit_rows(me, search.found)
+    query = _filter_query(request)
     return render(
         request,
         "web/governance/audit.html",
         {
             "filters": search.filters,
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
-            "filter_query": _filter_query(request),
+            "filtered": bool(query),
+            "filter_query": query,
             "max_events": f"{audit_queries.MAX_EVENTS:,}",
-            "page_obj": events_page,
             "rows": rows,
-            "truncated": (
-                f"Only the newest {audit_queries.MAX_EVENTS:,} matching events can be paged "
-                "through. Narrow the filters to see older ones."
-                if len(search.found) >= audit_queries.MAX_EVENTS
-                else ""
-            ),
+            "older": search.older,
+            "later_page": bool(cursor),
         },
     )
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bairn.access.lookup import NONE
 from bairn.access.policy import Action, decide
+from bairn.notify import queries as notify_queries
 from bairn.notify import services as notify
 from bairn.notify.models import Notification
 from bairn.people import queries as child_queries
@@ -18,6 +19,10 @@ from bairn.planning import queries as planning
 from bairn.sharing import queries as sharing
 from bairn.sharing.models import Authorisation, ShareRequest
 from bairn.web.pages import page, signed_in
+
+UNREAD_SHOWN = 30
+EARLIER_SHOWN = 20
+ALERTS_READ = 100
 
 
 @page(
@@ -31,13 +36,19 @@ def home(request: HttpRequest) -> HttpResponse:
     # administrator, who works with no child's record, has none.
     mine = child_queries.my_children(me) if decide(me, Action.CHILD_LIST).allowed else []
     children = [{"child": c.child, "bases": list(c.bases)} for c in mine]
-    notes = notify.list_for(me)
-    unread = [n for n in notes if n.read_at is None]
+    # Pages of the same query as the API's GET /notifications (bairn.notify.queries),
+    # each a range scan of an index however long the history.
+    unread = notify_queries.page(me, unread=True, limit=UNREAD_SHOWN).items
+    cursor = request.GET.get("earlier") or None
+    if cursor is not None and not notify_queries.is_cursor(cursor):
+        cursor = None  # a mangled link: the newest again
+    earlier = notify_queries.page(me, unread=False, limit=EARLIER_SHOWN, cursor=cursor)
     # The latest unread pattern alert of each child: the counts say it all.
     latest: dict[uuid.UUID | None, Notification] = {}
-    for n in unread:
-        if n.kind == Notification.Kind.PATTERN_ALERT:
-            latest.setdefault(n.child_ref, n)
+    for n in notify_queries.page(
+        me, unread=True, kind=Notification.Kind.PATTERN_ALERT, limit=ALERTS_READ
+    ).items:
+        latest.setdefault(n.child_ref, n)
     alerts = list(latest.values())
     waiting: list[ShareRequest] = []
     authorisations: list[Authorisation] = []
@@ -51,8 +62,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {
             "children": children,
-            "unread": unread[:30],
-            "earlier": [n for n in notes if n.read_at is not None][:20],
+            "unread": unread,
+            "earlier": earlier.items,
+            "earlier_open": cursor is not None,
+            "older": earlier.next,
             "alerts": alerts,
             "waiting": waiting,
             "authorisations": authorisations,

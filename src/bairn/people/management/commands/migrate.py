@@ -26,6 +26,8 @@ class Command(DjangoMigrate):
         if options.get("database"):
             return super().execute(*args, **options)
         for alias in settings.DATABASES:
+            if alias in settings.BAIRN_REPLICAS.values():
+                continue  # read-only: it replays its primary's migrations
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(self.style.MIGRATE_HEADING(f"Database {alias!r}:"))
             super().execute(*args, **{**options, "database": alias})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from argparse import ArgumentParser
@@ -16,6 +17,9 @@ from django.db import connections
 
 # A Unix socket's path has room for about 100 bytes.
 SOCKET_PATH_MAX = 100
+# django-tasks-db keeps a worker's id in 64 characters.
+WORKER_ID_MAX = 64
+WORKER_STOP_SECONDS = 20
 
 
 def gunicorn_config(options: dict[str, Any]) -> dict[str, object]:
@@ -55,10 +59,12 @@ class Command(BaseCommand):
             "--threads", type=int, default=int(os.environ.get("BAIRN_THREADS", "4"))
         )
         parser.add_argument(
+            "--no-worker",
             "--no-sequencer",
             action="store_true",
-            help="do not seal the audit log from this server (another one does, or a "
-            "scheduled `bairn audit seal`)",
+            dest="no_worker",
+            help="start no `bairn worker` beside the server (one runs elsewhere: it sends "
+            "e-mail, checks patterns and seals the audit log)",
         )
         parser.add_argument(
             "--no-control-socket",
@@ -89,27 +95,47 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Bairn on http://{config['bind']}/ (Ctrl-C stops it)")
         self.stdout.flush()
-        sequencer = _start_sequencer(options)
+        worker = _start_worker(options)
         try:
             Server().run()
         finally:
-            if sequencer is not None:
-                sequencer.terminate()
-                sequencer.wait(timeout=10)
+            if worker is not None:
+                _stop_worker(worker)
 
 
-def _start_sequencer(options: dict[str, Any]) -> subprocess.Popen[bytes] | None:
-    """The audit log's sequencer beside the server (bairn.audit.log.seal): a process of
-    its own, so no request ever waits for it, putting new events into the tree and
-    signing a checkpoint every BAIRN_AUDIT_SEAL_SECONDS. Several servers on one
-    database may each run one: they take turns."""
-    every = settings.BAIRN_AUDIT_SEAL_SECONDS
-    if options.get("no_sequencer") or every <= 0:
+def worker_command(options: dict[str, Any]) -> list[str] | None:
+    """`bairn worker` beside the server (bairn.tasks.worker): a process of its own, so no
+    request waits for what it does — e-mail, pattern checks, and sealing the audit log
+    every BAIRN_AUDIT_SEAL_SECONDS. It is named by this machine and port, so that when
+    the server is started again its worker at once takes up again what it was doing when
+    it was stopped. Several servers on one database may each run one: they share the
+    queue and take turns at the log."""
+    if options.get("no_worker"):
+        return None
+    worker_id = f"serve-{socket.gethostname()}-{options['port']}"[:WORKER_ID_MAX]
+    return [sys.executable, "-m", "bairn", "worker", "--worker-id", worker_id]
+
+
+def _start_worker(options: dict[str, Any]) -> subprocess.Popen[bytes] | None:
+    command = worker_command(options)
+    if command is None:
         return None
     return subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
-        [sys.executable, "-m", "bairn", "audit", "seal", "--every", str(every)],
+        command,
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "bairn.settings"),
         },
     )
+
+
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Asked to stop, the worker finishes the task at hand; one that does not is killed,
+    and its task is run again when a worker starts (bairn.tasks.queue)."""
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=10)
