@@ -12,7 +12,7 @@ PORT ?= 8000
 
 export BAIRN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres screenshots bench bench-postgres clean
+.PHONY: run test install lint typecheck test-sqlite test-postgres screenshots bench bench-postgres bench-nation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Bairn needs Python 3.11 (found " + sys.version.split()[0] + ")")'
@@ -60,8 +60,13 @@ screenshots: $(STAMP)
 	BAIRN_SCREENSHOTS=$(CURDIR)/docs/screenshots env -u DATABASE_URL -u IDENTITY_DATABASE_URL $(BIN)/pytest -q tests/browser
 
 ## make bench: a synthetic council area in a scratch SQLite folder (./var/bench) and the
-## figures of how fast Bairn answers on this machine (BENCH="--children 5000" to resize);
-## make bench-postgres: the same in scratch PostgreSQL databases (bench, bench_identity)
+## figures of how fast Bairn answers on this machine, each request through HTTP beside the
+## raw SQL of the same rows (BENCH="--children 5000" to resize);
+## make bench-postgres: the same in scratch PostgreSQL databases (bench, bench_identity);
+## make bench-nation: a synthetic Scotland (1M children, 20M entries) loaded in bulk into
+## those scratch databases, the same figures, concern POSTs with 1, 4 and 16 clients
+## through bairn serve, and every figure in var/bench-nation.json
+## (BENCH="--children 100000 --entries 2000000" to resize)
 BENCH_PG := postgres://postgres@127.0.0.1:5432
 bench: $(STAMP)
 	rm -rf $(CURDIR)/var/bench
@@ -70,9 +75,18 @@ bench: $(STAMP)
 
 bench-postgres: $(STAMP)
 	scripts/ensure-postgres
+	scripts/ensure-replica stop  # the tests' replica would replay every bulk load
 	for db in bench bench_identity; do psql "$(BENCH_PG)/postgres" -qc "DROP DATABASE IF EXISTS $$db" -c "CREATE DATABASE $$db"; done
 	DATABASE_URL=$(BENCH_PG)/bench IDENTITY_DATABASE_URL=$(BENCH_PG)/bench_identity BAIRN_DEBUG=1 $(BIN)/bairn migrate --verbosity 0
 	DATABASE_URL=$(BENCH_PG)/bench IDENTITY_DATABASE_URL=$(BENCH_PG)/bench_identity BAIRN_DEBUG=1 $(BIN)/bairn bench $(BENCH)
+
+bench-nation: $(STAMP)
+	scripts/ensure-postgres
+	scripts/ensure-replica stop  # the tests' replica would replay every bulk load
+	for db in bench bench_identity; do psql "$(BENCH_PG)/postgres" -qc "DROP DATABASE IF EXISTS $$db" -c "CREATE DATABASE $$db"; done
+	mkdir -p $(CURDIR)/var
+	DATABASE_URL=$(BENCH_PG)/bench IDENTITY_DATABASE_URL=$(BENCH_PG)/bench_identity BAIRN_DEBUG=1 $(BIN)/bairn migrate --verbosity 0
+	DATABASE_URL=$(BENCH_PG)/bench IDENTITY_DATABASE_URL=$(BENCH_PG)/bench_identity BAIRN_DEBUG=1 $(BIN)/bairn bench --nation --clients 1,4,16 --json $(CURDIR)/var/bench-nation.json $(BENCH)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

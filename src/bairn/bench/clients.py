@@ -2,7 +2,7 @@
 `bairn serve`, as in real use — each request its own transaction with its audit event,
 notifications and pattern check — and the audit log verified afterwards.
 
-The server is a separate process (gunicorn, with the log's sequencer beside it) on a free
+The server is a separate process (gunicorn, with its task worker beside it) on a free
 port, against the databases the bench built: it sees only what is committed, and only
 databases another process can open (files or PostgreSQL, not an in-memory SQLite).
 
@@ -189,6 +189,7 @@ class Server:
     workers: int
     threads: int
     log: Path
+    pid: int  # gunicorn's master: the workers and the task worker are its children
 
 
 def _get(port: int, host: str, path: str) -> int:
@@ -204,8 +205,8 @@ def _get(port: int, host: str, path: str) -> int:
 
 @contextmanager
 def serving(workers: int, threads: int, console: Console) -> Iterator[Server]:
-    """`bairn serve` on a free port, up and answering /healthz; stopped, with its
-    sequencer, on the way out."""
+    """`bairn serve` on a free port, up and answering /healthz; stopped, with its task
+    worker, on the way out."""
     port = free_port()
     host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
     host = host.lstrip(".")
@@ -232,7 +233,7 @@ def serving(workers: int, threads: int, console: Console) -> Iterator[Server]:
             _stop(server)
             raise
     try:
-        yield Server(port, host, workers, threads, log_path)
+        yield Server(port, host, workers, threads, log_path, server.pid)
     finally:
         with console.status("Stopping bairn serve…"):
             _stop(server)
@@ -262,7 +263,7 @@ def _wait_until_healthy(server: subprocess.Popen[bytes], port: int, host: str, l
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
-    """The server's whole process group: gunicorn, its workers and the sequencer."""
+    """The server's whole process group: gunicorn, its workers and its task worker."""
     if server.poll() is not None:
         return
     with suppress(ProcessLookupError):
@@ -472,6 +473,91 @@ def _warm_up(server: Server, load: list[Writer], threads: int) -> None:
         warmer.join(timeout=60)
 
 
+# --- the server's memory -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessMemory:
+    """One process of `bairn serve`: what it is, and its peak resident memory so far
+    (VmHWM of /proc/<pid>/status, Linux) and its resident memory now (VmRSS)."""
+
+    role: str
+    pid: int
+    peak_mb: float
+    now_mb: float
+
+
+def _status_mb(status: str, key: str) -> float:
+    for line in status.splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024  # kB
+    return 0.0
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # pid (comm) state ppid …: the command name may hold spaces and brackets.
+    fields = stat.rsplit(")", 1)[-1].split()
+    return int(fields[1]) if len(fields) > 1 else None
+
+
+def _command(pid: int) -> list[str]:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def _role(pid: int, master: int, parent: int | None) -> str:
+    if pid == master:
+        return "gunicorn master"
+    command = _command(pid)
+    words = set(command)
+    if {"audit", "seal"} <= words:
+        return "audit sequencer"
+    if "worker" in words:
+        return "task worker"
+    if parent == master and command == _command(master):
+        return "gunicorn worker"
+    return "other: " + " ".join(command)[:60]
+
+
+def server_memory(master: int) -> list[ProcessMemory]:
+    """The server's processes (its master and every descendant) with their peak memory:
+    read before the server stops, so VmHWM covers all the rounds. Empty off Linux."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    parents: dict[int, int] = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            parent = _parent(int(entry.name))
+            if parent is not None:
+                parents[int(entry.name)] = parent
+    family = [master]
+    for pid in family:  # grows as it goes: breadth first
+        family.extend(sorted(p for p, parent in parents.items() if parent == pid))
+    found = []
+    for pid in family:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        found.append(
+            ProcessMemory(
+                _role(pid, master, parents.get(pid)),
+                pid,
+                round(_status_mb(status, "VmHWM"), 1),
+                round(_status_mb(status, "VmRSS"), 1),
+            )
+        )
+    return found
+
+
 # --- the section of the bench ----------------------------------------------------------------
 
 
@@ -489,7 +575,67 @@ def _failures(failures: Counter[str]) -> str:
     return f"{total} (" + ", ".join(f"{k} ×{v}" for k, v in failures.most_common()) + ")"
 
 
-def run(area: world.Area, counts: list[int], seconds: float, console: Console) -> list[Round]:
+@dataclass
+class Clients:
+    """What the clients section measured, for the bench's --json."""
+
+    workers: int
+    threads: int
+    seconds: float
+    rounds: list[Round]
+    memory: list[ProcessMemory]
+    sealed: int = 0
+    tree_size: int = 0
+    verify_ok: bool = False
+    verify_rate: float = 0.0
+    verify_events: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "workers": self.workers,
+            "threads": self.threads,
+            "seconds_per_round": self.seconds,
+            "rounds": [
+                {
+                    "clients": r.clients,
+                    "concerns": len(r.latencies),
+                    "seconds": round(r.seconds, 3),
+                    "concerns_per_second": round(r.rate, 1),
+                    "p50_ms": round(r.percentile(0.5), 2),
+                    "p95_ms": round(r.percentile(0.95), 2),
+                    "max_ms": round(max(r.latencies), 2) if r.latencies else None,
+                    "failures": dict(r.failures),
+                    "lock_waits_max": r.lock_waits,
+                    "cpu_busy": None if r.cpu_busy is None else round(r.cpu_busy, 3),
+                }
+                for r in self.rounds
+            ],
+            "server_processes": [
+                {"role": m.role, "pid": m.pid, "peak_rss_mb": m.peak_mb, "rss_mb": m.now_mb}
+                for m in self.memory
+            ],
+            "worker_peak_rss_mb": [m.peak_mb for m in self.memory if m.role == "gunicorn worker"],
+            "audit_after": {
+                "sealed": self.sealed,
+                "tree_size": self.tree_size,
+                "verify_ok": self.verify_ok,
+                "verify_events": self.verify_events,
+                "verify_rate": round(self.verify_rate, 1),
+            },
+        }
+
+
+def _memory_line(memory: list[ProcessMemory]) -> str:
+    if not memory:
+        return "Peak memory of bairn serve's processes: not known on this system (no /proc)."
+    workers = [m for m in memory if m.role == "gunicorn worker"]
+    others = [m for m in memory if m.role != "gunicorn worker"]
+    parts = [f"worker {n + 1} {m.peak_mb:,.0f} MB" for n, m in enumerate(workers)]
+    parts += [f"{m.role} {m.peak_mb:,.0f} MB" for m in others]
+    return "Peak memory (VmHWM) of bairn serve's processes: " + ", ".join(parts) + "."
+
+
+def run(area: world.Area, counts: list[int], seconds: float, console: Console) -> Clients:
     """The clients section of `bairn bench`: the rounds, their table, and the log verified."""
     load = writers(area)
     if not load:
@@ -511,10 +657,11 @@ def run(area: world.Area, counts: list[int], seconds: float, console: Console) -
         ) as progress:
             for clients in counts:
                 rounds.append(run_round(server, load, clients, seconds, progress))
+        memory = server_memory(server.pid)
     postgres = connections["default"].vendor == "postgresql"
     console.print(
         f"bairn serve: {workers} workers × {threads} threads (a process per core, a thread "
-        f"for every client), its sequencer beside it; {seconds:g} s a round; concerns "
+        f"for every client), its task worker beside it; {seconds:g} s a round; concerns "
         f"about {len(load):,} children by {len({w.token for w in load})} Named Persons."
     )
     table = Table(title="Concerns recorded at once through bairn serve")
@@ -537,6 +684,7 @@ def run(area: world.Area, counts: list[int], seconds: float, console: Console) -
         row.append("n/a" if done.cpu_busy is None else f"{done.cpu_busy:.0%}")
         table.add_row(*row)
     console.print(table)
+    console.print(_memory_line(memory))
     console.print(
         f"CPU busy: of all {os.cpu_count()} cores of this machine during the round, whoever "
         f"used them (the server, the database, these clients, anything else; load average "
@@ -578,4 +726,15 @@ def run(area: world.Area, counts: list[int], seconds: float, console: Console) -
         console.print(
             f"bairn audit verify after the load: the log does NOT hold — {result.problem}"
         )
-    return rounds
+    return Clients(
+        workers,
+        threads,
+        seconds,
+        rounds,
+        memory,
+        sealed=sealed.added,
+        tree_size=sealed.tree_size,
+        verify_ok=bool(result.ok),
+        verify_rate=result.rate,
+        verify_events=result.checked,
+    )
