@@ -13,7 +13,7 @@ from bairn.access.declare import policy
 from bairn.access.lookup import NONE
 from bairn.access.policy import Action, NotVisible
 from bairn.api.main import actor
-from bairn.api.schemas import ERRORS, Input, Output, parse_id
+from bairn.api.schemas import ERRORS, Input, Output, parse_id, reject_unknown_query
 from bairn.notify import queries, services
 from bairn.notify.models import Notification
 
@@ -69,6 +69,7 @@ def list_notifications(request: HttpRequest, params: Query[NotificationQuery]) -
     (default 100, at most 500) and `next`, the cursor to send back as `cursor` for the
     older ones (null on the last page). Kinds: concern_recorded, concern_amended,
     child_protection_concern, pattern_alert, share_request."""
+    reject_unknown_query(request, NotificationQuery)
     found = queries.page(
         actor(request),
         unread=True if params.unread else None,

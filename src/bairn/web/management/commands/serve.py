@@ -113,7 +113,9 @@ def worker_command(options: dict[str, Any]) -> list[str] | None:
     if options.get("no_worker"):
         return None
     worker_id = f"serve-{socket.gethostname()}-{options['port']}"[:WORKER_ID_MAX]
-    return [sys.executable, "-m", "bairn", "worker", "--worker-id", worker_id]
+    # A quarter of a second between looks at an empty queue (one indexed query): a
+    # pattern alert reaches the Named Person well within a second of its concern.
+    return [sys.executable, "-m", "bairn", "worker", "--worker-id", worker_id, "--interval", "0.25"]
 
 
 def _start_worker(options: dict[str, Any]) -> subprocess.Popen[bytes] | None:
